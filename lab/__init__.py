@@ -1,0 +1,3 @@
+"""numba-lab: a terminal learning lab for Numba."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,137 @@
+"""`numba-lab` entry point. Sub-command handlers are imported lazily so the TUI starts fast and
+`numba-lab check` never loads Textual."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from lab import __version__
+
+# sub-command -> "module:function"; each handler takes the parsed argparse.Namespace, returns an exit code
+HANDLERS = {
+    "tui": "lab.ui.launch:main",
+    "run": "lab.engine.headless:main",
+    "check": "lab.check:main",
+    "schema": "lab.lessons:schema_main",
+    "doctor": "lab.doctor:main",
+    "serve": "lab.serve:main",
+    "new-lesson": "lab.new_lesson:main",
+    "progress": "lab.progress_cmd:main",
+}
+
+
+def _add_lesson_dirs(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lessons",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        default=[],
+        help="extra lesson folder (repeatable; also $NUMBA_LAB_LESSONS, colon-separated)",
+    )
+    p.add_argument(
+        "--no-builtin",
+        action="store_true",
+        help="use only the --lessons folders, not the built-in curriculum",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="numba-lab",
+        description="A terminal learning lab for Numba. With no command, starts the lab.",
+    )
+    parser.add_argument("--version", action="version", version=f"numba-lab {__version__}")
+    _add_lesson_dirs(parser)
+    parser.add_argument("--present", nargs="?", const="", metavar="FILE",
+                        help="presenter mode: publish the current lesson/step to FILE for --follow")
+    parser.add_argument("--follow", nargs="?", const="", metavar="FILE",
+                        help="follow a presenter's FILE (default: the presenter file of $NUMBA_LAB_PRESENTER)")
+    parser.add_argument("--theme", choices=["dark", "light"], default=None,
+                        help="colour theme (light suits projectors)")
+    parser.add_argument("--cuda", choices=["auto", "sim", "off"], default="auto",
+                        help="CUDA: real device if present (auto), always the simulator, or off")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run a kernel file through the engine and print its events")
+    p.add_argument("file", type=Path)
+    p.add_argument("--entry", required=True, help="function/kernel name to inspect")
+    p.add_argument("--kind", default="jit", choices=["jit", "vectorize", "guvectorize", "cuda"])
+    p.add_argument("--target", default="cpu", choices=["cpu", "parallel", "cuda"])
+    p.add_argument("--options", default=None,
+                   help="comma list applied to the decorator: e.g. 'parallel,fastmath,nogil,signature=f8(f8[:])'")
+    p.add_argument("--call", action="append", default=[], help="expression/statement to run (repeatable)")
+    p.add_argument("--setup", default="", help="harness code run before the calls")
+    p.add_argument("--time", dest="time_call", default=None, help="expression to time against Python")
+    p.add_argument("--sizes", default="", help="comma list of n for a scaling series (with --time-setup)")
+    p.add_argument("--time-setup", default="", help="code run per size, with n bound")
+    p.add_argument("--views", default="llvm,asm,types,parallel,ptx")
+    p.add_argument("--full", action="store_true", help="print whole IR modules, not the filtered view")
+    p.add_argument("--timeout", type=float, default=10.0)
+    p.add_argument("--memory-mb", type=int, default=2048)
+    p.add_argument("--cuda", choices=["auto", "sim", "off"], default="auto")
+    p.add_argument("--json", action="store_true", help="print one JSON event per line")
+
+    p = sub.add_parser("check", help="validate lesson files and prove every step through the engine")
+    p.add_argument("dirs", nargs="*", type=Path, help="lesson folders or files (default: built-in)")
+    p.add_argument("--validate-only", action="store_true", help="only load and validate, run nothing")
+    p.add_argument("--lesson", action="append", default=[], help="only these lesson ids")
+    p.add_argument("--no-speed", action="store_true", help="skip speed-up claims (noisy machines)")
+    p.add_argument("--cuda", choices=["auto", "sim", "off"], default="auto")
+    p.add_argument("--json", action="store_true")
+
+    sub.add_parser("schema", help="print the lesson JSON Schema (for yaml-language-server)")
+
+    p = sub.add_parser("doctor", help="check this machine: versions, CPU, CUDA, terminal, state dirs")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--cuda", choices=["auto", "sim", "off"], default="auto")
+
+    p = sub.add_parser("serve", help="serve the lab in a browser via textual-serve (localhost only by default)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--allow-remote", action="store_true",
+                   help="required to bind a non-loopback address (no authentication!)")
+    p.add_argument("--public-url", default=None)
+    _add_lesson_dirs(p)
+
+    p = sub.add_parser("new-lesson", help="write a commented starter lesson that passes `numba-lab check`")
+    p.add_argument("name")
+    p.add_argument("--dir", type=Path, default=Path("."))
+    p.add_argument("--force", action="store_true")
+
+    p = sub.add_parser("progress", help="print completed steps and attempts")
+    p.add_argument("--json", action="store_true")
+    _add_lesson_dirs(p)
+    return parser
+
+
+def lesson_dirs(args: argparse.Namespace) -> list[Path]:
+    """Folders to load lessons from: built-in (unless --no-builtin), $NUMBA_LAB_LESSONS, --lessons."""
+    from lab.lessons import builtin_lessons_dir
+
+    dirs: list[Path] = []
+    if not getattr(args, "no_builtin", False):
+        dirs.append(builtin_lessons_dir())
+    env = os.environ.get("NUMBA_LAB_LESSONS", "")
+    dirs += [Path(p).expanduser() for p in env.split(os.pathsep) if p]
+    dirs += list(getattr(args, "lessons", []) or [])
+    return dirs
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "tui"
+    module_name, func_name = HANDLERS[command].split(":")
+    handler = getattr(importlib.import_module(module_name), func_name)
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Per-user directories. Nothing is ever written to the install or lesson folders.
+
+Every location can be moved at once with NUMBA_LAB_HOME (tests and shared boxes use it); otherwise
+platformdirs gives the user's own data/cache directories, so two learners never share files.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tempfile
+from pathlib import Path
+
+APP = "numba-lab"
+
+
+def _home_override() -> Path | None:
+    value = os.environ.get("NUMBA_LAB_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def data_dir() -> Path:
+    """Drafts and progress: what must survive anything."""
+    home = _home_override()
+    if home:
+        return _ensure(home / "data")
+    from platformdirs import user_data_dir
+
+    return _ensure(Path(user_data_dir(APP, appauthor=False)))
+
+
+def cache_dir() -> Path:
+    home = _home_override()
+    if home:
+        return _ensure(home / "cache")
+    from platformdirs import user_cache_dir
+
+    return _ensure(Path(user_cache_dir(APP, appauthor=False)))
+
+
+def work_dir() -> Path:
+    """Where learner kernels are written as real files before the worker imports them."""
+    return _ensure(cache_dir() / "work")
+
+
+def numba_cache_dir() -> Path:
+    """Exported to workers as NUMBA_CACHE_DIR so cache=True writes here, not beside lesson files."""
+    return _ensure(cache_dir() / "numba")
+
+
+def drafts_dir() -> Path:
+    return _ensure(data_dir() / "drafts")
+
+
+def progress_file() -> Path:
+    return data_dir() / "progress.json"
+
+
+def user_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry (containers)
+        return str(os.getuid())
+
+
+def default_present_file() -> Path:
+    """Where a presenter publishes its position; readable by learners on the same box."""
+    return Path(tempfile.gettempdir()) / f"numba-lab-present-{user_name()}.json"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder and os.replace, so a kill never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
