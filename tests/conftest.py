@@ -1,0 +1,13 @@
+"""Shared fixtures: every test gets its own per-user state folder, so no real user state is touched."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_lab_home(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("lab-home")
+    monkeypatch.setenv("NUMBA_LAB_HOME", str(home))
+    monkeypatch.delenv("NUMBA_LAB_LESSONS", raising=False)
+    yield home
