@@ -1,0 +1,62 @@
+"""Worker side, CUDA worker only: device name, kernel views (PTX on a real device)."""
+
+from __future__ import annotations
+
+
+def device_name(simulator: bool) -> str:
+    if simulator:
+        return "CUDA simulator"
+    try:
+        from numba import cuda
+
+        dev = cuda.get_current_device()
+        name = dev.name
+        return name.decode() if isinstance(name, bytes) else str(name)
+    except Exception as exc:  # noqa: BLE001
+        return f"CUDA device (unnamed: {exc})"
+
+
+def compiled_signatures(kernel) -> list[str]:
+    for attr in ("overloads", "_overloads"):
+        table = getattr(kernel, attr, None)
+        if isinstance(table, dict) and table:
+            return [str(k) for k in table]
+    sigs = getattr(kernel, "signatures", None)
+    return [str(s) for s in sigs] if sigs else []
+
+
+def views(kernel, wanted: list[str], simulator: bool):
+    """Yield (event type, fields) for the CUDA kernel's views."""
+    sigs = compiled_signatures(kernel)
+    if simulator:
+        yield "types", {"text": "# CUDA simulator: kernels run as Python, so there is no LLVM IR, assembly "
+                                "or PTX to show. On a machine with an NVIDIA GPU these views show real code.\n"
+                                + "".join(f"# launched with {s}\n" for s in sigs)}
+        return
+    if "ptx" in wanted:
+        try:
+            asm = kernel.inspect_asm()
+            text = "\n".join(asm.values()) if isinstance(asm, dict) else str(asm)
+        except Exception as exc:  # noqa: BLE001
+            text = f"// no PTX: {type(exc).__name__}: {exc}"
+        yield "ptx", {"text": text}
+    if "llvm" in wanted:
+        try:
+            ir = kernel.inspect_llvm()
+            full = "\n".join(ir.values()) if isinstance(ir, dict) else str(ir)
+            from lab.engine import irtext
+
+            text, names = irtext.filter_llvm(full, None)
+            yield "llvm", {"text": text or full, "full": full, "functions": names,
+                           "vectorized": False, "vector_types": []}
+        except Exception:  # noqa: BLE001
+            pass
+    if "types" in wanted:
+        import io
+
+        buf = io.StringIO()
+        try:
+            kernel.inspect_types(file=buf)
+        except Exception as exc:  # noqa: BLE001
+            buf.write(f"# no types: {exc}")
+        yield "types", {"text": buf.getvalue()}

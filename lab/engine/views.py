@@ -1,0 +1,173 @@
+"""Worker side: find the compiled results behind the learner's entry (jit dispatcher, DUFunc, GUFunc,
+or a plain ufunc built by @vectorize(target='parallel')) and turn them into view events.
+Runs only inside the worker (imports numba lazily)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from lab.engine import irtext
+
+# id(ufunc) -> builder, filled by the build_ufunc hook installed in the worker
+BUILT_UFUNCS: dict[int, object] = {}
+BUILD_SECONDS = [0.0]
+
+
+def install_ufunc_hook() -> None:
+    """Record which builder produced each ufunc (@vectorize/@guvectorize with signatures compile
+    outside Numba's compile events) and how long the builds took."""
+    import time
+
+    from numba.np.ufunc import parallel, ufuncbuilder
+
+    for cls in (ufuncbuilder.UFuncBuilder, ufuncbuilder.GUFuncBuilder,
+                parallel.ParallelUFuncBuilder, parallel.ParallelGUFuncBuilder):
+        if "build_ufunc" not in cls.__dict__ or getattr(cls.build_ufunc, "_lab_hook", False):
+            continue
+        orig = cls.__dict__["build_ufunc"]
+
+        def build_ufunc(self, _orig=orig):
+            t = time.perf_counter()
+            result = _orig(self)
+            BUILD_SECONDS[0] += time.perf_counter() - t
+            BUILT_UFUNCS[id(result)] = self
+            return result
+
+        build_ufunc._lab_hook = True
+        cls.build_ufunc = build_ufunc
+
+    for name in ("add",):  # compile time of @vectorize(sigs) is spent in builder.add()
+        for cls in (ufuncbuilder.UFuncBuilder, ufuncbuilder.GUFuncBuilder):
+            orig_add = cls.__dict__.get(name)
+            if orig_add is None or getattr(orig_add, "_lab_hook", False):
+                continue
+
+            def add(self, *a, _orig=orig_add, **k):
+                t = time.perf_counter()
+                try:
+                    return _orig(self, *a, **k)
+                finally:
+                    BUILD_SECONDS[0] += time.perf_counter() - t
+
+            add._lab_hook = True
+            setattr(cls, name, add)
+
+
+def compile_results(obj) -> list[tuple[object, object]]:
+    """[(signature, CompileResult)] for the entry, whatever kind of object the decorator made."""
+    from numba.core.dispatcher import Dispatcher
+
+    if isinstance(obj, Dispatcher):
+        return list(obj.overloads.items())
+    disp = getattr(obj, "_dispatcher", None)
+    if disp is not None and hasattr(disp, "overloads"):
+        return list(disp.overloads.items())
+    builder = BUILT_UFUNCS.get(id(obj))
+    if builder is not None:
+        return list(getattr(builder, "_cres", {}).items())
+    return []
+
+
+def py_func_of(obj):
+    """The plain Python function behind the entry, or None."""
+    for candidate in (obj, getattr(obj, "_dispatcher", None), BUILT_UFUNCS.get(id(obj))):
+        f = getattr(candidate, "py_func", None)
+        if f is not None:
+            return f
+    return None
+
+
+def signatures(results) -> list[str]:
+    out = []
+    for sig, cres in results:
+        s = getattr(cres, "signature", None)
+        out.append(str(s) if s is not None else str(sig))
+    return out
+
+
+def mode(results) -> str:
+    return "object" if any(getattr(c, "objectmode", False) for _, c in results) else "nopython"
+
+
+def _sig_header(sig, cres) -> str:
+    s = getattr(cres, "signature", None) or sig
+    return f"; ==== signature {s} ===="
+
+
+def _library_text(cres, what: str) -> str:
+    lib = cres.library
+    return lib.get_llvm_str() if what == "llvm" else lib.get_asm_str()
+
+
+def ir_view(results, what: str, modules: tuple[str, ...]) -> dict:
+    """Fields of an llvm/asm event."""
+    texts, fulls, names, vtypes = [], [], [], []
+    vectorized = False
+    for sig, cres in results:
+        try:
+            full = _library_text(cres, what)
+        except Exception as exc:  # e.g. loaded from cache=True: Numba keeps no IR then
+            full = ""
+            texts.append(f"{_sig_header(sig, cres)}\n; no {what} available: {type(exc).__name__}: {exc}\n"
+                         "; (functions loaded from Numba's on-disk cache keep no IR; toggle cache off to see it)")
+            continue
+        fulls.append(f"{_sig_header(sig, cres)}\n{full}")
+        filt, fnames = (irtext.filter_llvm if what == "llvm" else irtext.filter_asm)(full, modules)
+        if not filt.strip():  # nothing matched the module filter: fall back to all non-wrapper code
+            filt, fnames = (irtext.filter_llvm if what == "llvm" else irtext.filter_asm)(full, None)
+        texts.append(f"{_sig_header(sig, cres)}\n{filt}")
+        names += [n for n in fnames if n not in names]
+        if what == "llvm":
+            for v in irtext.vector_types(filt):
+                if v not in vtypes:
+                    vtypes.append(v)
+            vectorized = vectorized or bool(vtypes)
+        else:
+            packed = irtext.packed_instructions(filt)
+            vtypes += [p for p in packed if p not in vtypes]
+            vectorized = vectorized or bool(packed)
+    if not results:
+        texts.append(f"; nothing compiled yet: call the function (or give a signature) to see its {what}")
+    comment = ";" if what == "llvm" else "#"
+    text = "\n".join(t.replace("; ", f"{comment} ", 1) if what == "asm" else t for t in texts)
+    return {"text": text, "full": "\n".join(fulls), "functions": names, "vectorized": vectorized,
+            "vector_types": vtypes}
+
+
+def types_view(results, note: str = "") -> dict:
+    parts = [note] if note else []
+    for sig, cres in results:
+        ann = getattr(cres, "type_annotation", None)
+        if ann is None:
+            parts.append(f"# {sig}: no type annotation kept (object mode or cached)")
+            continue
+        try:
+            parts.append(ann.annotate())
+        except Exception as exc:
+            parts.append(f"# {sig}: could not annotate: {exc}")
+    if not results:
+        parts.append("# nothing compiled yet: call the function (or give a signature) to see its types")
+    return {"text": "\n".join(parts)}
+
+
+def parallel_view(results) -> dict:
+    buf = io.StringIO()
+    loops = 0
+    for sig, cres in results:
+        diag = (getattr(cres, "metadata", None) or {}).get("parfor_diagnostics")
+        if diag is None:
+            continue
+        with contextlib.redirect_stdout(buf):
+            try:
+                diag.dump(4)
+            except Exception as exc:
+                print(f"(parallel diagnostics failed: {exc})")
+        try:
+            loops = max(loops, int(diag.count_parfors()))
+        except Exception:
+            pass
+    text = buf.getvalue()
+    if not text.strip():
+        text = "No parallel diagnostics: compile with parallel=True (and use prange or array expressions)."
+    return {"text": text, "loops": loops}
