@@ -85,7 +85,8 @@ def describe(exc: BaseException, *, path: str, source: str, stage: str) -> dict:
         line, col = exc.lineno, exc.offset
         summary = f"{etype}: {exc.msg}"
     else:
-        line = learner_location(message, path)
+        notes = "\n".join(getattr(exc, "__notes__", None) or [])
+        line = learner_location(message + "\n" + notes, path)
         if line is None:
             tb_lines = [fs.lineno for fs in traceback.extract_tb(exc.__traceback__) if fs.filename == path]
             line = tb_lines[-1] if tb_lines else None

@@ -137,9 +137,15 @@ class JobRun:
         from lab.engine import views
 
         results = self.results()
-        if not results and not final:
+        if self.job.kind == "cuda" and self.entry_obj is not None:
+            from lab.engine import cudaside
+
+            sigs = cudaside.compiled_signatures(self.entry_obj)
+        else:
+            sigs = views.signatures(results)
+        if not sigs and not final:
             return
-        self.emit("compiled", compile_ms=self.compile_seconds() * 1000, signatures=views.signatures(results),
+        self.emit("compiled", compile_ms=self.compile_seconds() * 1000, signatures=sigs,
                   mode="cuda" if self.job.kind == "cuda" else views.mode(results), simulator=self.simulator)
         self.compiled_sent = True
         self.flush_pending()
@@ -254,10 +260,45 @@ class JobRun:
                 result = result[:RESULT_REPR_CAP] + f"... [{len(result) - RESULT_REPR_CAP} more characters]"
         if exc is not None:
             self.output(call, cap, None)
+            if not isinstance(exc, (SyntaxError, SystemExit, KeyboardInterrupt)):
+                self.locate_in_python(code, is_expr, exc)
             self.error(exc, "run")
             return False
         self.output(call, cap, result)
         return True
+
+    def locate_in_python(self, code, is_expr: bool, exc: BaseException) -> None:
+        """Compiled code keeps no line numbers: re-run the failing call once with the entry's
+        py_func (1 s at most, output discarded) and borrow the line if it fails the same way."""
+        import traceback
+
+        from lab.engine import views
+
+        path = str(self.path)
+        if any(fs.filename == path for fs in traceback.extract_tb(exc.__traceback__)):
+            return
+        py_func = views.py_func_of(self.entry_obj)
+        if py_func is None or self.job.kind != "jit":
+            return
+
+        def alarm(_s, _f):
+            raise TimeoutError
+
+        ns = dict(self.ns)
+        ns[self.job.entry] = py_func
+        old = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, 1.0)
+        try:
+            with Capture(4096):
+                eval(code, ns) if is_expr else exec(code, ns)
+        except BaseException as again:  # noqa: BLE001
+            if type(again) is type(exc):
+                lines = [fs for fs in traceback.extract_tb(again.__traceback__) if fs.filename == path]
+                if lines:
+                    exc.add_note(f'  File "{path}", line {lines[-1].lineno} (found by re-running in Python)')
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
 
     def _views(self) -> None:
         from lab.engine import views
@@ -366,13 +407,11 @@ def _warm_up(simulator: bool) -> dict:
 
         @cuda.jit
         def _warm(a):
-            i = cuda.grid(1)
-            if i < a.size:
-                a[i] += 1
+            a[0] += 1
 
         import numpy as np
 
-        _warm[1, 4](np.zeros(4))
+        _warm[1, 1](np.zeros(4))
     else:
         @numba.njit(cache=False)
         def _warm(x):

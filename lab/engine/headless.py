@@ -1,0 +1,175 @@
+"""``numba-lab run FILE.py --entry f ...``: one job through the engine, events printed for a human
+(or one JSON object per line with --json). No numba import here; the worker does the work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from lab.engine.protocol import Job, Timing
+from lab.options import Options, OptionsError, options_from_source
+
+
+def parse_option_list(text: str | None, base: Options | None, decorator: str) -> Options | None:
+    """'parallel,fastmath,nogil,signature=f8(f8[:]),boundscheck=false' -> Options (on top of base)."""
+    if not text:
+        return None
+    opts = base or Options(decorator=decorator)
+    for item in _split_top(text):
+        name, eq, value = item.partition("=")
+        name = name.strip()
+        if name.startswith("no-"):
+            name, value, eq = name[3:], "false", "="
+        if name in ("signature", "target", "layout", "decorator"):
+            if not eq:
+                raise OptionsError(f"--options: {name} needs a value, e.g. {name}=...")
+            opts = opts.with_toggle(name, value.strip() or None)
+            continue
+        if not eq:
+            val: bool | None = True
+        else:
+            v = value.strip().lower()
+            if v in ("true", "1", "yes", "on"):
+                val = True
+            elif v in ("false", "0", "no", "off"):
+                val = False
+            elif v in ("none", "default") and name in ("nopython", "boundscheck"):
+                val = None
+            else:
+                raise OptionsError(f"--options: {name}={value!r} is not true/false")
+        opts = opts.with_toggle(name, val)
+    return opts
+
+
+def _split_top(text: str) -> list[str]:
+    """Split on commas outside brackets/quotes (signatures contain commas)."""
+    out, depth, cur, quote = [], 0, "", None
+    for ch in text:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    if cur.strip():
+        out.append(cur)
+    return [p for p in (s.strip() for s in out) if p]
+
+
+def job_from_args(args: argparse.Namespace) -> Job:
+    path: Path = args.file
+    source = path.read_text(encoding="utf-8")
+    current = options_from_source(source, args.entry)
+    decorator = {"vectorize": "vectorize", "guvectorize": "guvectorize", "cuda": "cuda.jit"}.get(args.kind, "jit")
+    opts = parse_option_list(args.options, current, decorator)
+    timing = None
+    if args.time_call:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.sizes else []
+        timing = Timing(call=args.time_call, setup=args.time_setup, sizes=sizes)
+    views = [v.strip() for v in args.views.split(",") if v.strip()]
+    return Job(source=source, entry=args.entry, kind=args.kind, target=args.target, options=opts,
+               setup=args.setup, calls=list(args.call), views=views, timing=timing,
+               workfile=f"run/{path.stem}", timeout_s=args.timeout, memory_mb=args.memory_mb).validate()
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + ln for ln in text.rstrip("\n").splitlines())
+
+
+def format_event(e: dict, *, full: bool = False) -> str:
+    t = e.get("type")
+    head = f"[{e.get('t', 0):7.3f}s] {t}"
+    if t == "started":
+        return f"{head}: worker pid {e['pid']}, numba {e['numba']}, target {e['target']}" + \
+            (" (CUDA simulator)" if e.get("simulator") else "")
+    if t == "compiled":
+        return f"{head}: {e['mode']} in {e['compile_ms']:.1f} ms; signatures: {', '.join(e['signatures']) or '(none yet)'}"
+    if t == "output":
+        lines = [f"{head}: {e['call'] or '(import/setup)'}" + (f" -> {e['result']}" if e.get("result") is not None else "")]
+        if e.get("stdout"):
+            lines.append(_indent(e["stdout"], "    | "))
+        if e.get("stderr"):
+            lines.append(_indent(e["stderr"], "    ! "))
+        if e.get("truncated"):
+            lines.append("    (output truncated)")
+        return "\n".join(lines)
+    if t == "error":
+        where = f" at line {e['line']}" + (f":{e['col']}" if e.get("col") else "") if e.get("line") else ""
+        lines = [f"{head} ({e['stage']}{', expected' if e.get('expected') else ''}): {e['etype']}{where}",
+                 _indent(e["summary"])]
+        if e.get("source_line"):
+            lines.append(f"    > {e['source_line'].strip()}")
+        if e.get("hint"):
+            lines.append(f"    hint: {e['hint']}")
+        if full and e.get("full"):
+            lines.append(_indent(e["full"], "    # "))
+        return "\n".join(lines)
+    if t in ("llvm", "asm"):
+        extra = f" vectorized {', '.join(e['vector_types'])}" if e.get("vectorized") else ""
+        return f"{head}: {', '.join(e['functions'])}{extra}\n{_indent(e['full'] if full else e['text'])}"
+    if t in ("types", "ptx"):
+        return f"{head}:\n{_indent(e['text'])}"
+    if t == "parallel":
+        return f"{head}: {e['loops']} parallel loop(s)\n{_indent(e['text'])}"
+    if t == "timings":
+        jit, py = e.get("jit") or {}, e.get("python")
+        lines = [f"{head}: compile {e['compile_ms']:.1f} ms, first call {e['first_call_ms']:.3f} ms",
+                 f"    jit    min {jit.get('min_s', 0):.3e} s  median {jit.get('median_s', 0):.3e} s  "
+                 f"({jit.get('runs')} x {jit.get('loops')} loops)"]
+        if py:
+            lines.append(f"    python min {py['min_s']:.3e} s  median {py['median_s']:.3e} s  "
+                         f"({py['runs']} x {py['loops']} loops)")
+        if e.get("speedup") is not None:
+            lines.append(f"    speed-up {e['speedup']:.1f}x")
+        for row in e.get("series") or []:
+            p = f"{row['python_s']:.3e}" if row.get("python_s") is not None else "-"
+            lines.append(f"    n={row['size']:<10} jit {row['jit_s']:.3e} s  python {p} s")
+        if e.get("python_note"):
+            lines.append(f"    note: {e['python_note']}")
+        if e.get("simulator"):
+            lines.append("    (CUDA simulator timings)")
+        return "\n".join(lines)
+    if t == "check":
+        return f"{head}: {'PASS' if e['passed'] else 'FAIL'} {e['name']}: {e['message']}"
+    if t == "done":
+        cause = f" ({e['cause']})" if e.get("cause") else ""
+        ms = f" in {e['elapsed_ms']:.0f} ms" if e.get("elapsed_ms") is not None else ""
+        return f"{head}: {'ok' if e['ok'] else 'FAILED'}{ms}{cause}"
+    return f"{head}: {json.dumps(e)}"
+
+
+def main(args: argparse.Namespace) -> int:
+    from lab.engine.runner import Runner
+
+    try:
+        job = job_from_args(args)
+    except FileNotFoundError:
+        print(f"numba-lab run: no such file: {args.file}", file=sys.stderr)
+        return 2
+    except (OptionsError, ValueError, UnicodeDecodeError) as exc:
+        print(f"numba-lab run: {exc}", file=sys.stderr)
+        return 2
+    import asyncio
+
+    async def go() -> dict:
+        runner = Runner(cuda=getattr(args, "cuda", "auto"), spare=False)
+        last: dict = {}
+        try:
+            async for e in runner.run(job):  # printed as they stream in
+                print(json.dumps(e) if args.json else format_event(e, full=args.full), flush=True)
+                last = e
+        finally:
+            await runner.close()
+        return last
+
+    done = asyncio.run(go())
+    return 0 if done.get("ok") else 1
