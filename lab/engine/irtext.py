@@ -51,7 +51,9 @@ class _Demangler:
                 self.ident()
             else:
                 parts.append(self.ident())
-        self.i += 1  # 'E'
+        if self.peek() != "E":
+            raise ValueError("unterminated name")
+        self.i += 1
         return parts
 
     def type_(self) -> str:
