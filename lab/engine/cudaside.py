@@ -37,6 +37,9 @@ def views(kernel, wanted: list[str], simulator: bool):
         try:
             asm = kernel.inspect_asm()
             text = "\n".join(asm.values()) if isinstance(asm, dict) else str(asm)
+            from lab.engine import irtext
+
+            text = irtext.demangle_text(text)
         except Exception as exc:  # noqa: BLE001
             text = f"// no PTX: {type(exc).__name__}: {exc}"
         yield "ptx", {"text": text}

@@ -146,9 +146,22 @@ def _keep(symbol: str, modules: tuple[str, ...] | None) -> bool:
                for m in modules)
 
 
-def _demangle_text(text: str) -> str:
-    return _SYM_RE.sub(lambda m: f'"{demangle(m.group(0))}"' if demangle(m.group(0)) != m.group(0)
-                       else m.group(0), text)
+def _demangle_one(m: re.Match) -> str:
+    sym = m.group(0)
+    tail = ""
+    pm = re.search(r"_param_\d+$", sym)  # PTX parameter names
+    if pm:
+        sym, tail = sym[: pm.start()], sym[pm.start():]
+    name = demangle(sym)
+    return m.group(0) if name == sym else f'"{name}"{tail}'
+
+
+def demangle_text(text: str) -> str:
+    """Replace every Numba symbol in a listing by its readable name (quoted)."""
+    return _SYM_RE.sub(_demangle_one, text)
+
+
+_demangle_text = demangle_text
 
 
 def filter_llvm(text: str, modules: tuple[str, ...] | list[str] | None = None) -> tuple[str, list[str]]:

@@ -34,6 +34,26 @@ def make_timer(call: str, ns: dict, sync=None):
     return lambda loops: fn(loops, time.perf_counter)
 
 
+def make_cuda_event_timer(call: str, ns: dict):
+    """Time launches on the GPU with CUDA events (kernel launches are asynchronous)."""
+    from numba import cuda
+
+    src = f"def __lab_loop(_loops):\n    for _ in range(_loops):\n        {call}\n"
+    local_ns = dict(ns)
+    exec(compile(src, "<timing>", "exec"), local_ns)
+    loop = local_ns["__lab_loop"]
+
+    def timer(loops: int) -> float:
+        start, end = cuda.event(), cuda.event()
+        start.record()
+        loop(loops)
+        end.record()
+        end.synchronize()
+        return cuda.event_elapsed_time(start, end) / 1000.0
+
+    return timer
+
+
 def measure(timer, *, deadline: float | None = None) -> dict:
     """Warm-up, autorange, repeats. Stops early at `deadline` (perf_counter) with what it has."""
     first = timer(1)
@@ -106,7 +126,8 @@ def run_timing(timing, ns: dict, entry: str, py_func, *, compile_seconds, sync=N
             size_ns["n"] = n
         if timing.setup:
             exec(compile(timing.setup, "<timing setup>", "exec"), size_ns)
-        stats = measure(make_timer(timing.call, size_ns, sync))
+        timer = make_cuda_event_timer(timing.call, size_ns) if cuda_events else make_timer(timing.call, size_ns, sync)
+        stats = measure(timer)
         if first_call_ms is None:
             first_call_ms = stats["first_s"] * 1000
         stats.pop("first_s", None)

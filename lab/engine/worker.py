@@ -10,6 +10,7 @@ learner code; numba is imported in ``main()`` only, so importing this module sta
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import linecache
@@ -123,8 +124,8 @@ class JobRun:
     def compile_seconds(self) -> float:
         from lab.engine import views
 
-        listener = self.listener
-        return (listener.duration if listener.done else 0.0) + views.BUILD_SECONDS[0] - self.build_base
+        total = sum(lst.duration for lst in self.listeners if lst.done)
+        return total + views.BUILD_SECONDS[0] - self.build_base
 
     def results(self):
         from lab.engine import views
@@ -156,9 +157,16 @@ class JobRun:
         from lab.engine import views
 
         self.listener = nev.TimingListener()
+        self.listeners = [self.listener]
         self.build_base = views.BUILD_SECONDS[0]
         views.BUILT_UFUNCS.clear()
-        with nev.install_listener("numba:compile", self.listener):
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(nev.install_listener("numba:compile", self.listener))
+            cuda_ev = _cuda_event_module() if os.environ.get("NUMBA_LAB_CUDA_WORKER") else None
+            if cuda_ev is not None and cuda_ev is not nev:  # numba-cuda fires its own compile events
+                extra = cuda_ev.TimingListener()
+                self.listeners.append(extra)
+                stack.enter_context(cuda_ev.install_listener("numba:compile", extra))
             self._run_steps()
         ok = self.errors == 0 and (not self.job.expect_error or self.expected_seen)
         ok = ok and all(c.get("passed") for c in self.check_results)
@@ -394,6 +402,14 @@ class JobRun:
                 res = run_check(check, seen)
             self.check_results.append(res)
             self.emit("check", **res)
+
+
+def _cuda_event_module():
+    try:
+        from numba.cuda.core import event as cuda_event
+    except ImportError:
+        return None
+    return cuda_event if hasattr(cuda_event, "TimingListener") else None
 
 
 def _warm_up(simulator: bool) -> dict:
