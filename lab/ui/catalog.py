@@ -1,0 +1,80 @@
+"""Lessons and jobs for the UI, through the contract's seams (lab.lessons, lab.step_job).
+
+The UI only reads step attributes named in docs/contracts.md (id, title, text, kind, code, entry,
+lock, targets, checks, hints, solution), so any model with those attributes works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lab.engine.protocol import Job
+
+
+@dataclass
+class Catalog:
+    lessons: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def find(self, lesson_id: str):
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        return None
+
+    def index(self, lesson_id: str) -> int:
+        for i, lesson in enumerate(self.lessons):
+            if lesson.id == lesson_id:
+                return i
+        return -1
+
+
+def load_catalog(dirs: list[Path]) -> Catalog:
+    """Every lesson in `dirs`; a broken file becomes a message, never an exception."""
+    try:
+        from lab import lessons as model
+    except ImportError:  # INTERIM until lab/lessons.py lands
+        from lab.ui import _interim as model
+
+    errors: list[str] = []
+    existing = [d for d in dirs if Path(d).exists()]
+    for d in dirs:
+        if not Path(d).exists():
+            errors.append(f"{d}: no such lesson folder")
+    try:
+        result = model.load_lessons(existing)
+    except Exception as exc:  # a loader that raises on the first bad file: show it, keep going
+        return Catalog([], errors + [str(exc)])
+    lessons = result
+    if isinstance(result, tuple):  # (lessons, errors) form
+        lessons, more = result
+        errors += [str(e) for e in more]
+    lessons = sorted(lessons, key=lambda l: (getattr(l, "order", 0) or 0, l.id))
+    return Catalog(list(lessons), errors)
+
+
+def is_exercise(step) -> bool:
+    return bool(getattr(step, "checks", None))
+
+
+def is_read(step) -> bool:
+    return getattr(step, "kind", "read") == "read" or not getattr(step, "code", None)
+
+
+def allowed_targets(step) -> list[str]:
+    return list(getattr(step, "targets", None) or ["cpu"])
+
+
+def locks(step) -> dict[str, str]:
+    return dict(getattr(step, "lock", None) or {})
+
+
+def build_job(lesson, step, source: str, *, target: str, checks: bool) -> Job:
+    """The engine Job for this step and the learner's source (decorator line is the truth)."""
+    try:
+        from lab.step_job import step_job
+    except ImportError:  # INTERIM until lab/step_job.py lands
+        from lab.ui._interim import step_job
+
+    return step_job(lesson, step, source, target=target, checks=checks)

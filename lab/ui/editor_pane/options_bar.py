@@ -1,0 +1,184 @@
+"""Toggles for the decorator's options and the target, kept in sync with the decorator line.
+
+The bar never edits code itself: it posts `Toggled` / `TargetPicked`, and the lesson screen rewrites
+the decorator through lab.options. `show()` moves the toggles without posting anything (that is the
+guard against editor <-> toggle feedback loops).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
+
+from lab.options import Options
+
+BOOL_TOGGLES = ("nopython", "forceobj", "nogil", "cache", "parallel", "fastmath", "boundscheck")
+TARGET_LABELS = {"cpu": "CPU", "parallel": "parallel CPU", "cuda": "CUDA"}
+# options that exist for each decorator kind (others are disabled with a reason)
+_APPLIES = {
+    "jit": set(BOOL_TOGGLES) | {"signature"},
+    "njit": set(BOOL_TOGGLES) | {"signature"},
+    "vectorize": {"nopython", "forceobj", "cache", "fastmath", "boundscheck", "signature"},
+    "guvectorize": {"nopython", "forceobj", "cache", "fastmath", "boundscheck", "signature"},
+    "cuda.jit": {"fastmath", "signature"},
+}
+_TIPS = {
+    "nopython": "nopython=True: fail instead of touching Python objects (the default since Numba 0.59)",
+    "forceobj": "forceobj=True: compile in object mode (slow; loops may be lifted)",
+    "nogil": "nogil=True: release the GIL while the compiled code runs",
+    "cache": "cache=True: keep the machine code on disk for the next process",
+    "parallel": "parallel=True: auto-parallelise array expressions and prange loops",
+    "fastmath": "fastmath=True: allow reordering floating point (enables SIMD reductions)",
+    "boundscheck": "boundscheck=True: raise IndexError on out-of-bounds access",
+    "signature": "eager signature, e.g. float64(float64[:]) — compiles at import time",
+}
+
+
+def target_of(opts: Options | None, current: str) -> str:
+    """The target the decorator text implies (parallel=True -> 'parallel'; vectorize target=...)."""
+    if opts is None:
+        return current
+    if opts.decorator in ("vectorize", "guvectorize"):
+        return opts.target if opts.target in TARGET_LABELS else ("cuda" if current == "cuda" else "cpu")
+    if opts.decorator == "cuda.jit":
+        return "cuda"
+    if current == "cuda":
+        return "cuda"
+    return "parallel" if opts.parallel else "cpu"
+
+
+def options_for_target(opts: Options, target: str) -> Options:
+    """Options after picking `target`: parallel=True for jit kinds, target='parallel' for ufuncs."""
+    if opts.decorator in ("vectorize", "guvectorize"):
+        if target == "cpu" and opts.target in (None, "cpu"):
+            return opts
+        return opts.with_toggle("target", target)
+    if opts.decorator in ("jit", "njit"):
+        if target == "parallel":
+            return opts.with_toggle("parallel", True)
+        if target == "cpu":
+            return opts.with_toggle("parallel", False)
+    return opts
+
+
+class OptionsBar(Widget):
+    """Checkboxes for each option, an Input for the signature, a RadioSet for the target."""
+
+    @dataclass
+    class Toggled(Message):
+        name: str
+        value: object
+
+    @dataclass
+    class TargetPicked(Message):
+        target: str
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._locks: dict[str, str] = {}
+        self._decorator = "jit"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="toggles"):
+            for name in BOOL_TOGGLES:
+                yield Checkbox(name, id=f"opt-{name}", compact=True, tooltip=_TIPS[name])
+        with Horizontal(id="sigline"):
+            yield Static("sig", id="sig-label")
+            yield Input(placeholder="signature, e.g. float64(float64[:])", id="opt-signature",
+                        compact=True, tooltip=_TIPS["signature"])
+            with RadioSet(id="target", compact=True):
+                for key, label in TARGET_LABELS.items():
+                    yield RadioButton(label, id=f"target-{key}", value=key == "cpu", compact=True)
+        yield Static("", id="lock-note", markup=False)
+
+    # ------------------------------------------------------------ configure per step
+    def configure(self, decorator: str, locks: dict[str, str], targets: list[str]) -> None:
+        """Disable what the step locks (with the reason) and what the decorator has no use for."""
+        self._locks = dict(locks)
+        self._decorator = decorator
+        applies = _APPLIES.get(decorator, _APPLIES["jit"])
+        notes = []
+        for name in BOOL_TOGGLES + ("signature",):
+            widget = self.query_one(f"#opt-{name}")
+            reason = locks.get(name)
+            if reason:
+                notes.append(f"{name}: {reason}")
+                widget.disabled = True
+                widget.tooltip = f"locked here: {reason}"
+            elif name not in applies:
+                widget.disabled = True
+                widget.tooltip = f"not an option of @{decorator}"
+            else:
+                widget.disabled = False
+                widget.tooltip = _TIPS[name]
+        for key in TARGET_LABELS:
+            button = self.query_one(f"#target-{key}", RadioButton)
+            ok = key in targets
+            button.disabled = not ok
+            button.tooltip = None if ok else f"{TARGET_LABELS[key]} is not used in this step"
+        note = self.query_one("#lock-note", Static)
+        note.update(("locked: " + "; ".join(notes)) if notes else "")
+        note.display = bool(notes)
+
+    # ------------------------------------------------------------ show values (no messages)
+    def show(self, opts: Options | None, target: str) -> None:
+        """Move the toggles to `opts` without posting Toggled (editor -> toggles direction)."""
+        self.set_class(opts is None, "-unreadable")
+        if opts is not None:
+            values = {
+                "nopython": opts.nopython is True,
+                "forceobj": opts.forceobj,
+                "nogil": opts.nogil,
+                "cache": opts.cache,
+                "parallel": opts.parallel or opts.target == "parallel",
+                "fastmath": opts.fastmath,
+                "boundscheck": opts.boundscheck is True,
+            }
+            for name, value in values.items():
+                box = self.query_one(f"#opt-{name}", Checkbox)
+                if box.value != value:
+                    with box.prevent(Checkbox.Changed):
+                        box.value = value
+            sig = self.query_one("#opt-signature", Input)
+            text = opts.signature or ""
+            if sig.value != text and not sig.has_focus:
+                with sig.prevent(Input.Changed):
+                    sig.value = text
+        button = self.query_one(f"#target-{target}", RadioButton)
+        if not button.value:
+            radios = self.query_one("#target", RadioSet)
+            with radios.prevent(RadioSet.Changed), button.prevent(RadioButton.Changed):
+                button.value = True
+
+    def value_of(self, name: str):
+        if name == "signature":
+            return self.query_one("#opt-signature", Input).value.strip() or None
+        return self.query_one(f"#opt-{name}", Checkbox).value
+
+    # ------------------------------------------------------------ user input -> messages
+    @on(Checkbox.Changed)
+    def _toggled(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        name = (event.checkbox.id or "").removeprefix("opt-")
+        value: object = event.value
+        if name in ("nopython", "boundscheck") and not event.value:
+            value = None  # unticked = not written (Numba's default)
+        self.post_message(self.Toggled(name, value))
+
+    @on(Input.Submitted, "#opt-signature")
+    @on(Input.Changed, "#opt-signature")
+    def _signature(self, event) -> None:
+        event.stop()
+        self.post_message(self.Toggled("signature", event.value.strip() or None))
+
+    @on(RadioSet.Changed, "#target")
+    def _target(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        key = (event.pressed.id or "").removeprefix("target-")
+        self.post_message(self.TargetPicked(key))

@@ -1,0 +1,1 @@
+"""The reading pane: the step's text, revealed hints and the last check results."""

@@ -1,0 +1,122 @@
+"""Shared pane pieces: the stale marker every pane carries, and a searchable text pane."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Static
+
+from .codeview import CodeView
+
+STALE_RECOMPUTING = "stale — recomputing…"
+STALE_NONE = "stale — from the previous run; this run produced none"
+
+
+class ResultPane(Vertical):
+    """A pane body that can be marked stale: dimmed, with a label saying so."""
+
+    DEFAULT_CSS = """
+    ResultPane { height: 1fr; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def compose(self) -> ComposeResult:
+        yield Static(STALE_RECOMPUTING, classes="stale-note")
+        yield from self.compose_body()
+
+    @property
+    def is_stale(self) -> bool:
+        return self.has_class("-stale")
+
+    def mark_stale(self, note: str = STALE_RECOMPUTING) -> None:
+        self.add_class("-stale")
+        self.query_one(".stale-note", Static).update(note)
+
+    def mark_fresh(self) -> None:
+        self.remove_class("-stale")
+
+    def reset(self) -> None:
+        """Forget everything shown (ResultsPanel.clear)."""
+        self.mark_fresh()
+
+
+class SearchablePane(ResultPane):
+    """A pane around one CodeView with `/` search and `n`/`N` to walk the matches."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match", "Next"),
+        Binding("N,shift+n", "prev_match", "Prev"),
+        Binding("escape", "close_search", "Close search", show=False),
+    ]
+    LANGUAGE: str | None = None
+    EMPTY = "nothing yet"
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield CodeView(language=self.LANGUAGE, classes="code")
+        with Horizontal(classes="searchbar"):
+            yield Input(placeholder="search (Enter: find, Esc: close)", classes="search-input")
+            yield Static("", classes="search-status")
+
+    def compose_header(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def view(self) -> CodeView:
+        return self.query_one(CodeView)
+
+    def set_text(self, text: str, language=..., tags=None) -> None:
+        self.view.set_text(text, language, tags)
+        self._update_status()
+
+    def reset(self) -> None:
+        super().reset()
+        self.view.set_text("")
+
+    # search ---------------------------------------------------------------
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        box = self.query_one(".search-input", Input)
+        box.value = self.view.query_text
+        box.focus()
+
+    def action_close_search(self) -> None:
+        if self.has_class("-searching"):
+            self.remove_class("-searching")
+            self.view.focus()
+
+    @on(Input.Submitted, ".search-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.run_search(event.value)
+        self.view.focus()
+
+    def run_search(self, query: str) -> int:
+        """Search the view (what `/` + Enter does); returns the number of matches."""
+        self.add_class("-searching")
+        count = self.view.search(query)
+        self._update_status()
+        return count
+
+    def action_next_match(self) -> None:
+        self.view.step_match(+1)
+        self._update_status()
+
+    def action_prev_match(self) -> None:
+        self.view.step_match(-1)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        v = self.view
+        if not v.query_text:
+            msg = ""
+        elif not v.matches:
+            msg = "no match"
+        else:
+            msg = f"{v.current + 1}/{len(v.matches)}" if v.current >= 0 else f"{len(v.matches)} matches"
+        self.query_one(".search-status", Static).update(msg)

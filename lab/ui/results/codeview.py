@@ -1,0 +1,201 @@
+"""CodeView: a read-only, virtualised (Line API) text view for big compiler output.
+
+Only the lines on screen are highlighted (Pygments, one line at a time, cached), so a 10k-line LLVM
+module or 2 MB of captured output costs a `splitlines()` to load, not a full render. Search matches
+are highlighted; `n`/`N` style navigation is driven by the owning pane through `search`/`step_match`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.token import Token
+from rich.style import Style
+from rich.syntax import PygmentsSyntaxTheme
+from rich.text import Text
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+LEXERS = {"llvm": "llvm", "asm": "gas", "python": "python", "diff": "diff", "ptx": "llvm",
+          "text": "text", "pytb": "pytb"}
+DARK_STYLE = "monokai"
+LIGHT_STYLE = "friendly"
+_CACHE_LINES = 600
+
+
+def _lexer(name: str | None) -> Lexer | None:
+    if not name or name == "text":
+        return None
+    return get_lexer_by_name(LEXERS.get(name, name), stripnl=False, ensurenl=False)
+
+
+class CodeView(ScrollView, can_focus=True):
+    """Lines of text, highlighted lazily; optional per-line tags styled by component classes."""
+
+    COMPONENT_CLASSES = {
+        "codeview--match", "codeview--current", "codeview--header", "codeview--stderr",
+        "codeview--note", "codeview--result", "codeview--added", "codeview--removed",
+    }
+    DEFAULT_CSS = """
+    CodeView { height: 1fr; background: $surface; }
+    """
+
+    def __init__(self, *, language: str | None = None, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.language = language
+        self._lex = _lexer(language)
+        self._lines: list[str] = []
+        self._tags: list[str | None] | None = None
+        self._cache: OrderedDict[int, Strip] = OrderedDict()
+        self._theme_key: tuple | None = None
+        self._token_styles: dict = {}
+        self.query_text: str = ""
+        self.matches: list[tuple[int, int]] = []  # (line, start col)
+        self._match_lines: dict[int, list[int]] = {}
+        self.current: int = -1
+
+    # ---------------------------------------------------------------- content
+    @property
+    def lines(self) -> list[str]:
+        return self._lines
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self._lines)
+
+    def set_text(self, text: str, language: str | None = ..., tags: list[str | None] | None = None) -> None:
+        """Replace the content (cheap: no highlighting happens until lines are shown)."""
+        lines = text.split("\n") if text else []
+        if lines and lines[-1] == "":
+            lines.pop()
+        self.set_lines(lines, language, tags)
+
+    def set_lines(self, lines: list[str], language: str | None = ..., tags: list[str | None] | None = None) -> None:
+        if language is not ...:
+            self.language = language
+            self._lex = _lexer(language)
+        self._lines = [ln.expandtabs(8) if "\t" in ln else ln for ln in lines]
+        self._tags = tags
+        self._cache.clear()
+        width = max(map(len, self._lines), default=0)
+        self.virtual_size = Size(width + 1, len(self._lines))
+        self.scroll_to(0, 0, animate=False)
+        if self.query_text:
+            self.search(self.query_text, jump=False)
+        self.refresh()
+
+    # ---------------------------------------------------------------- search
+    def search(self, query: str, *, jump: bool = True) -> int:
+        """Find every case-insensitive occurrence of `query`; returns the count."""
+        self.query_text = query
+        self.matches = []
+        self._match_lines = {}
+        self.current = -1
+        if query:
+            q = query.lower()
+            n = len(q)
+            for i, line in enumerate(self._lines):
+                low = line.lower()
+                start = low.find(q)
+                while start != -1:
+                    self.matches.append((i, start))
+                    self._match_lines.setdefault(i, []).append(start)
+                    start = low.find(q, start + max(n, 1))
+        self._cache.clear()
+        if jump and self.matches:
+            top = int(self.scroll_y)
+            self.current = next((k for k, (ln, _) in enumerate(self.matches) if ln >= top), 0)
+            self._show_current()
+        self.refresh()
+        return len(self.matches)
+
+    def step_match(self, delta: int) -> tuple[int, int] | None:
+        """Move to the next (+1) / previous (-1) match, wrapping; returns (1-based index, count)."""
+        if not self.matches:
+            return None
+        self.current = (self.current + delta) % len(self.matches) if self.current >= 0 else (
+            0 if delta > 0 else len(self.matches) - 1)
+        self._cache.clear()
+        self._show_current()
+        self.refresh()
+        return self.current + 1, len(self.matches)
+
+    def _show_current(self) -> None:
+        line, col = self.matches[self.current]
+        height = max(self.scrollable_content_region.height, 1)
+        width = max(self.scrollable_content_region.width, 1)
+        y = self.scroll_y
+        if not (y <= line < y + height):
+            y = max(line - height // 3, 0)
+        x = self.scroll_x
+        end = col + len(self.query_text)
+        if not (x <= col and end <= x + width):
+            x = max(end - width + 2, 0) if end > width else 0
+        self.scroll_to(x, y, animate=False)
+
+    # ---------------------------------------------------------------- rendering
+    def _styles_for_theme(self) -> None:
+        dark = self.app.current_theme.dark
+        key = (dark, self.language)
+        if key == self._theme_key:
+            return
+        self._theme_key = key
+        self._token_styles = {}
+        self._theme = PygmentsSyntaxTheme(DARK_STYLE if dark else LIGHT_STYLE)
+        self._cache.clear()
+
+    def _token_style(self, ttype) -> Style:
+        style = self._token_styles.get(ttype)
+        if style is None:
+            s = self._theme.get_style_for_token(ttype)
+            style = Style(color=s.color, bold=s.bold, italic=s.italic, underline=s.underline)
+            self._token_styles[ttype] = style
+        return style
+
+    def _line_strip(self, index: int) -> Strip:
+        strip = self._cache.get(index)
+        if strip is not None:
+            self._cache.move_to_end(index)
+            return strip
+        line = self._lines[index]
+        tag = self._tags[index] if self._tags is not None and index < len(self._tags) else None
+        text = Text(no_wrap=True, end="")
+        if tag:
+            text.append(line, self.get_component_rich_style(f"codeview--{tag}", partial=True))
+        elif self._lex is not None and line:
+            for ttype, value in self._lex.get_tokens(line):
+                if ttype is Token.Text and value == "\n":
+                    continue
+                text.append(value.rstrip("\n"), self._token_style(ttype))
+        else:
+            text.append(line)
+        starts = self._match_lines.get(index)
+        if starts:
+            n = len(self.query_text)
+            cur = self.matches[self.current] if self.current >= 0 else None
+            for s in starts:
+                cls = "codeview--current" if cur == (index, s) else "codeview--match"
+                text.stylize(self.get_component_rich_style(cls, partial=True), s, s + n)
+        strip = Strip(text.render(self.app.console))
+        self._cache[index] = strip
+        if len(self._cache) > _CACHE_LINES:
+            self._cache.popitem(last=False)
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        self._styles_for_theme()
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        strip = self._line_strip(index).crop_extend(scroll_x, scroll_x + width, None)
+        return strip.apply_style(base)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()

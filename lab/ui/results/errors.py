@@ -1,0 +1,108 @@
+"""Errors pane: condensed summary, the source line with a caret, the hint; `e` expands the full
+text, `g` asks the app to put the editor cursor on the error (ResultsPanel.JumpToLine)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.widgets import Static
+
+from .base import ResultPane
+from .codeview import CodeView
+from .format import caret_line
+
+
+def render_error(ev: dict) -> str:
+    """Content markup for one error event (all learner/engine text escaped)."""
+    where = f"{ev.get('stage') or '?'} stage"
+    line, col = ev.get("line"), ev.get("col")
+    if line:
+        where += f", line {line}" + (f", col {col}" if col else "")
+    head = f"[b $error]{escape(str(ev.get('etype') or 'Error'))}[/] [dim]({escape(where)})[/]"
+    if ev.get("expected"):
+        head += "  [b $success]expected by this step ✓[/]"
+    parts = [head, escape(str(ev.get("summary") or "").strip())]
+    src = ev.get("source_line")
+    if src is not None:
+        gutter = f"{line:>4} │ " if line else "     │ "
+        parts.append("")
+        parts.append(f"[b]{escape(gutter + src.expandtabs(8))}[/b]")
+        caret = caret_line(src.expandtabs(8), col)
+        if caret:
+            parts.append(f"[b $error]{' ' * len(gutter)}{escape(caret)}[/]")
+    if ev.get("hint"):
+        parts.append("")
+        parts.append(f"[b $accent]hint:[/] {escape(str(ev['hint']))}")
+    return "\n".join(parts)
+
+
+class ErrorsPane(ResultPane):
+    BINDINGS = [
+        Binding("e", "toggle_full", "Full error"),
+        Binding("g", "jump", "Go to line"),
+    ]
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.errors: list[dict] = []
+        self.expanded = False
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(classes="error-summary"):
+            yield Static("no errors", classes="error-text")
+        yield CodeView(language="pytb", classes="error-full")
+
+    def start_job(self) -> None:
+        self.errors = []
+
+    def add(self, ev: dict) -> None:
+        self.errors.append(ev)
+        self.mark_fresh()
+        self._redraw()
+
+    def finish(self) -> None:
+        if not self.errors:
+            self.mark_fresh()
+            self._redraw()
+
+    @property
+    def jump_target(self) -> tuple[int, int] | None:
+        for ev in self.errors:
+            if ev.get("line"):
+                return int(ev["line"]), int(ev.get("col") or 1)
+        return None
+
+    def _redraw(self) -> None:
+        if not self.errors:
+            text = "[$success]no errors[/]"
+        else:
+            text = "\n\n".join(render_error(ev) for ev in self.errors)
+            keys = "[dim]e: full text" + (" · g: go to line" if self.jump_target else "") + "[/]"
+            text += "\n\n" + keys
+        self.query_one(".error-text", Static).update(text)
+        full = "\n\n".join(str(ev.get("full") or ev.get("summary") or "") for ev in self.errors)
+        self.query_one(".error-full", CodeView).set_text(full)
+
+    def action_toggle_full(self) -> None:
+        self.expanded = not self.expanded
+        self.set_class(self.expanded, "-expanded")
+        if self.expanded:
+            self.query_one(".error-full", CodeView).focus()
+        else:
+            self.query_one(".error-summary").focus()
+
+    def action_jump(self) -> None:
+        from .panel import ResultsPanel
+
+        target = self.jump_target
+        if target is None:
+            self.notify("This error has no line in your file.", severity="warning")
+            return
+        self.post_message(ResultsPanel.JumpToLine(*target))
+
+    def reset(self) -> None:
+        super().reset()
+        self.errors = []
+        self._redraw()

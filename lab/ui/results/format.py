@@ -1,0 +1,66 @@
+"""Pure text formatting for the results panes (no Textual, no numba): durations, speed-ups,
+the job-state summary line, the caret under an error column."""
+
+from __future__ import annotations
+
+
+def fmt_seconds(s: float | None) -> str:
+    """A duration for people: 812 ns, 3.41 µs, 2.60 ms, 1.20 s; '—' when unknown."""
+    if s is None:
+        return "—"
+    s = float(s)
+    if s < 0:
+        return "—"
+    if s < 1e-6:
+        return f"{s * 1e9:.0f} ns"
+    if s < 1e-3:
+        return f"{s * 1e6:.3g} µs"
+    if s < 1.0:
+        return f"{s * 1e3:.3g} ms"
+    return f"{s:.3g} s"
+
+
+def fmt_ms(ms: float | None) -> str:
+    return "—" if ms is None else fmt_seconds(float(ms) / 1000.0)
+
+
+def fmt_speedup(x: float | None) -> str:
+    """38.2x, 1.05x, 0.42x (slower), '—' when there is no baseline."""
+    if x is None:
+        return "—"
+    x = float(x)
+    if x >= 100:
+        return f"{x:.0f}x"
+    if x >= 10:
+        return f"{x:.1f}x"
+    return f"{x:.2f}x"
+
+
+def caret_line(source_line: str, col: int | None) -> str | None:
+    """The line under `source_line` with a caret at 1-based `col` (tabs kept so it lines up);
+    without a column, underline the statement's non-blank span instead."""
+    if source_line is None:
+        return None
+    if col is not None and col >= 1:
+        prefix = "".join(ch if ch == "\t" else " " for ch in source_line[: col - 1])
+        return prefix + "^"
+    stripped = source_line.lstrip()
+    if not stripped:
+        return None
+    indent = source_line[: len(source_line) - len(stripped)]
+    return indent + "^" * len(stripped.rstrip())
+
+
+def state_text(state: str, *, elapsed_ms: float | None = None, reason: str | None = None) -> str:
+    """The words of the summary line for a job state."""
+    if state == "compiling":
+        return "compiling…"
+    if state == "running":
+        return "running…"
+    if state == "done":
+        return f"done in {fmt_ms(elapsed_ms)}" if elapsed_ms is not None else "done"
+    if state == "failed":
+        return f"failed: {reason}" if reason else "failed"
+    if state == "expected":
+        return f"done — {reason}" if reason else "done"
+    return "idle"

@@ -1,0 +1,116 @@
+"""LLVM IR and assembly panes: filtered/full toggle, diff against the previous job, SIMD badge."""
+
+from __future__ import annotations
+
+import difflib
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from .base import SearchablePane
+
+try:  # the engine's pure-text helper (no numba import); difflib if it is not there
+    from lab.engine.irtext import ir_diff as _ir_diff
+except Exception:  # pragma: no cover - only when the engine package is missing
+    _ir_diff = None
+
+
+def ir_diff(old: str, new: str) -> str:
+    if _ir_diff is not None:
+        return _ir_diff(old, new)
+    if old == new:
+        return ""
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), "before", "after"))
+
+
+class IRPane(SearchablePane):
+    """One compiler view (`llvm` or `asm` events)."""
+
+    BINDINGS = [
+        Binding("f", "toggle_full", "Full/filtered"),
+        Binding("d", "toggle_diff", "Diff vs last"),
+    ]
+
+    def __init__(self, kind: str, **kw):
+        self.kind = kind  # "llvm" | "asm"
+        self.LANGUAGE = kind
+        super().__init__(**kw)
+        self.event: dict | None = None       # this job's event
+        self.previous: dict | None = None    # the previous job's event (what the diff compares to)
+        self.full = False
+        self.diff = False
+
+    def compose_header(self) -> ComposeResult:
+        with Horizontal(classes="ir-header"):
+            yield Static("", classes="ir-mode")
+            yield Static("", classes="simd-badge")
+
+    # events -----------------------------------------------------------------
+    def new_job(self) -> None:
+        """A job started: what is shown now becomes the diff baseline once the new text lands."""
+        if self.event is not None:
+            self.previous = self.event
+        self.event = None
+
+    def show(self, event: dict) -> None:
+        self.event = event
+        vt = event.get("vector_types") or []
+        badge = self.query_one(".simd-badge", Static)
+        if event.get("vectorized") and vt:
+            badge.update(f"SIMD: {', '.join(vt[:3])}{' …' if len(vt) > 3 else ''}")
+            badge.display = True
+        else:
+            badge.display = False
+        self.mark_fresh()
+        self.render_view()
+
+    def reset(self) -> None:
+        super().reset()
+        self.event = self.previous = None
+        self.query_one(".simd-badge", Static).display = False
+        self._header()
+
+    # modes ------------------------------------------------------------------
+    def _pick(self, event: dict | None) -> str:
+        if event is None:
+            return ""
+        if self.full:
+            return event.get("full") or event.get("text") or ""
+        return event.get("text") or ""
+
+    def current_text(self) -> str:
+        """What the view holds for the current mode (used by tests and the diff)."""
+        return self.view.text
+
+    def render_view(self) -> None:
+        if self.event is None:
+            self._header()
+            return
+        if self.diff:
+            if self.previous is None:
+                text, lang = "; no previous run to compare with yet", self.kind
+            else:
+                text = ir_diff(self._pick(self.previous), self._pick(self.event))
+                lang = "diff"
+                if not text:
+                    text, lang = "; no change from the previous run", self.kind
+        else:
+            text, lang = self._pick(self.event), self.kind
+        self.set_text(text, lang)
+        self._header()
+
+    def _header(self) -> None:
+        fns = (self.event or {}).get("functions") or []
+        scope = "full module" if self.full else (f"filtered: {', '.join(fns)}" if fns else "filtered")
+        mode = f"diff vs previous run · {scope}" if self.diff else scope
+        self.query_one(".ir-mode", Static).update(mode)
+
+    def action_toggle_full(self) -> None:
+        self.full = not self.full
+        self.render_view()
+
+    def action_toggle_diff(self) -> None:
+        self.diff = not self.diff
+        self.render_view()

@@ -1,0 +1,129 @@
+"""Output pane: per call, the call, its stdout/stderr and result repr; truncation marked.
+Also the simple text panes (typed code, parallel diagnostics, PTX) and the checks list."""
+
+from __future__ import annotations
+
+import re
+
+from textual.app import ComposeResult
+from textual.markup import escape
+from textual.widgets import Static
+
+from .base import ResultPane, SearchablePane
+from .format import fmt_ms
+
+_TRUNC_RE = re.compile(r"^\[\.\.\. \d+ bytes truncated \.\.\.\]$")
+
+
+class OutputPane(SearchablePane):
+    """Lines are tagged (header / stderr / result / note) and styled through CodeView classes."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._lines: list[str] = []
+        self._tags: list[str | None] = []
+        self.truncated = False
+
+    def start_job(self) -> None:
+        self._lines, self._tags, self.truncated = [], [], False
+
+    def _add(self, text: str, tag: str | None) -> None:
+        for line in text.split("\n"):
+            self._lines.append(line)
+            self._tags.append("note" if _TRUNC_RE.match(line) else tag)
+
+    def add_compiled(self, ev: dict) -> None:
+        sigs = ev.get("signatures") or []
+        mode = ev.get("mode") or "?"
+        self._add(f"compiled ({mode}) in {fmt_ms(ev.get('compile_ms'))}", "note")
+        for s in sigs:
+            self._add(f"  {s}", "note")
+        self._flush()
+
+    def add_output(self, ev: dict) -> None:
+        call = ev.get("call")
+        self._add(f"▶ {call}" if call else "▶ (import / setup)", "header")
+        for key, tag in (("stdout", None), ("stderr", "stderr")):
+            out = ev.get(key) or ""
+            if out:
+                self._add(out[:-1] if out.endswith("\n") else out, tag)
+        if ev.get("result") is not None and ev.get("result") != "None":
+            self._add(f"= {ev['result']}", "result")
+        if ev.get("truncated"):
+            self.truncated = True
+            self._add("⚠ output truncated: only the head and tail were kept", "note")
+        self._flush()
+
+    def finish(self, had_output: bool) -> None:
+        if not self._lines:
+            self._add("(no output)", "note")
+            self._flush()
+
+    def _flush(self) -> None:
+        self.mark_fresh()
+        at_bottom = self.view.scroll_y >= self.view.max_scroll_y
+        self.set_text("\n".join(self._lines), None, list(self._tags))
+        if at_bottom and self.view.max_scroll_y:
+            self.view.scroll_end(animate=False)
+
+    def reset(self) -> None:
+        self.start_job()
+        super().reset()
+
+
+class TypesPane(SearchablePane):
+    LANGUAGE = "python"
+
+
+class PTXPane(SearchablePane):
+    LANGUAGE = "text"
+
+
+class ParallelPane(SearchablePane):
+    LANGUAGE = "text"
+
+    def compose_header(self) -> ComposeResult:
+        yield Static("", classes="pane-header")
+
+    def show(self, ev: dict) -> None:
+        loops = ev.get("loops")
+        head = "no parallel loops found" if not loops else f"{loops} parallel loop{'s' if loops != 1 else ''} found"
+        self.query_one(".pane-header", Static).update(head)
+        self.mark_fresh()
+        self.set_text(ev.get("text") or "")
+
+    def reset(self) -> None:
+        super().reset()
+        self.query_one(".pane-header", Static).update("")
+
+
+class ChecksPane(ResultPane):
+    """Every check of the job: ✓/✗, name, message."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.checks: list[dict] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("no checks in this step", classes="checks-list")
+
+    def start_job(self) -> None:
+        self.checks = []
+
+    def add(self, ev: dict) -> None:
+        self.checks.append(ev)
+        self.mark_fresh()
+        self._redraw()
+
+    def _redraw(self) -> None:
+        rows = []
+        for c in self.checks:
+            mark = "[b $success]✓[/]" if c.get("passed") else "[b $error]✗[/]"
+            msg = f" — {escape(str(c['message']))}" if c.get("message") else ""
+            rows.append(f"{mark} [b]{escape(str(c.get('name') or 'check'))}[/b]{msg}")
+        self.query_one(".checks-list", Static).update("\n".join(rows) if rows else "no checks in this step")
+
+    def reset(self) -> None:
+        super().reset()
+        self.checks = []
+        self._redraw()

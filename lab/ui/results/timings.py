@@ -1,0 +1,122 @@
+"""Timings pane: a table of compile / first call / steady state / Python baseline / speed-up, and a
+log-log plot of time against input size when the job timed a scaling series."""
+
+from __future__ import annotations
+
+import math
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+from textual_plotext import PlotextPlot
+
+from .base import ResultPane
+from .format import fmt_ms, fmt_seconds, fmt_speedup
+
+
+def timing_rows(ev: dict) -> list[tuple[str, str]]:
+    """(metric, value) rows for the table, in reading order."""
+    jit = ev.get("jit") or {}
+    py = ev.get("python")
+    rows = [
+        ("compile", fmt_ms(ev.get("compile_ms"))),
+        ("first call", fmt_ms(ev.get("first_call_ms"))),
+        ("steady min", fmt_seconds(jit.get("min_s"))),
+        ("steady median", fmt_seconds(jit.get("median_s"))),
+    ]
+    if jit.get("runs"):
+        rows.append(("runs × loops", f"{jit.get('runs')} × {jit.get('loops')}"))
+    if py:
+        rows.append(("Python min", fmt_seconds(py.get("min_s"))))
+        rows.append(("Python median", fmt_seconds(py.get("median_s"))))
+    else:
+        rows.append(("Python", "not measured"))
+    rows.append(("speed-up", fmt_speedup(ev.get("speedup"))))
+    return rows
+
+
+def notes(ev: dict) -> list[str]:
+    out = []
+    if ev.get("simulator"):
+        out.append("simulator: CUDA simulator timings say nothing about GPU speed")
+    if ev.get("python_note"):
+        out.append(str(ev["python_note"]))
+    if ev.get("cuda_events"):
+        out.append("GPU times measured with CUDA events")
+    return out
+
+
+def _ticks(values: list[float]) -> tuple[list[float], list[str]]:
+    return [math.log10(v) for v in values], [_short(v) for v in values]
+
+
+def _short(n: float) -> str:
+    for unit, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if n >= size:
+            return f"{n / size:g}{unit}"
+    return f"{n:g}"
+
+
+class TimingsPane(ResultPane):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.event: dict | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(classes="timings-body"):
+            yield Static("", classes="timing-label")
+            yield DataTable(show_cursor=False, zebra_stripes=True, classes="timing-table")
+            yield Static("", classes="timing-notes")
+            yield PlotextPlot(classes="timing-plot")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("metric", "value")
+        self.query_one(PlotextPlot).display = False
+
+    def show(self, ev: dict) -> None:
+        self.event = ev
+        self.mark_fresh()
+        self.query_one(".timing-label", Static).update(
+            "[b $warning]simulator[/] — numbers are not GPU speed" if ev.get("simulator") else "")
+        self.query_one(".timing-label", Static).display = bool(ev.get("simulator"))
+        table = self.query_one(DataTable)
+        table.clear()
+        for metric, value in timing_rows(ev):
+            table.add_row(metric, value, key=metric)
+        ns = notes(ev)
+        note = self.query_one(".timing-notes", Static)
+        note.update("\n".join(f"note: {n}" for n in ns))
+        note.display = bool(ns)
+        self._plot(ev.get("series") or [])
+
+    def _plot(self, series: list[dict]) -> None:
+        plot = self.query_one(PlotextPlot)
+        pts = [s for s in series if s.get("size") and s.get("jit_s")]
+        plot.display = bool(pts)
+        if not pts:
+            return
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        sizes = [float(s["size"]) for s in pts]
+        xs, xlabels = _ticks(sizes)
+        plt.plot(xs, [math.log10(s["jit_s"]) for s in pts], label="jit", marker="braille")
+        py = [(math.log10(float(s["size"])), math.log10(s["python_s"])) for s in pts if s.get("python_s")]
+        if py:
+            plt.plot([p[0] for p in py], [p[1] for p in py], label="python", marker="braille")
+        ys = [math.log10(s["jit_s"]) for s in pts] + [p[1] for p in py]
+        lo, hi = math.floor(min(ys)), math.ceil(max(ys))
+        decades = list(range(lo, hi + 1))
+        plt.yticks(decades, [fmt_seconds(10.0 ** d) for d in decades])
+        plt.xticks(xs, xlabels)
+        plt.title("time vs input size (log-log)")
+        plt.xlabel("n")
+        plot.refresh()
+
+    def reset(self) -> None:
+        super().reset()
+        self.event = None
+        self.query_one(DataTable).clear()
+        self.query_one(".timing-notes", Static).update("")
+        self.query_one(PlotextPlot).display = False

@@ -1,0 +1,1 @@
+"""Screens: the lesson list, the lesson (text | editor | results) and modal dialogs."""

@@ -1,0 +1,126 @@
+"""Modal dialogs: yes/no confirmation, the solution viewer, and the help screen."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Markdown, Static, TextArea
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask once; y / enter confirms, n / escape cancels. Dismisses with True or False."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "Cancel") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="question")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes} (y)", variant="warning", id="yes")
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class SolutionScreen(ModalScreen[bool]):
+    """Show the solution; `a` (or the button) asks to apply it (True), escape closes (False)."""
+
+    BINDINGS = [
+        Binding("a", "apply", "Apply to editor"),
+        Binding("escape,q", "close", "Close"),
+    ]
+
+    def __init__(self, solution: str) -> None:
+        super().__init__()
+        self.solution = solution
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static("[b]Solution[/b] — applying it replaces your code (undo with ctrl+z)", classes="question")
+            yield TextArea.code_editor(self.solution, language="python", read_only=True, id="solution-code")
+            with Horizontal(classes="buttons"):
+                yield Button("Apply to editor (a)", variant="warning", id="apply")
+                yield Button("Close (esc)", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "apply")
+
+    def action_apply(self) -> None:
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+
+HELP_TEXT = """\
+# numba-lab keys
+
+| key | what it does |
+|---|---|
+| **F1** or **?** | this help |
+| **ctrl+o** | command palette: jump to a lesson or step, toggle an option, run, check… |
+| **ctrl+q** | quit (your code is saved as you type) |
+
+## Lesson list
+| key | |
+|---|---|
+| **↑ ↓** | choose a lesson |
+| **enter** | open it where you left off |
+
+## Lesson screen
+| key | |
+|---|---|
+| **ctrl+n / ctrl+p** | next / previous step (crosses into the next / previous lesson) |
+| **ctrl+l** (or **esc** outside the editor) | back to the lesson list |
+| **F5** or **ctrl+r** | run now (edits and toggles also re-run by themselves) |
+| **F8** or **ctrl+t** | check the exercise |
+| **ctrl+g** | reveal the next hint |
+| **F9** | show the solution (you can apply it) |
+| **F10** | reset the step to the starter code |
+| **F2** | show / hide the step's text (on small terminals: switch text ⇄ code) |
+| **F3 / F4 / F6** | focus the editor / the options / the results |
+| **tab / shift+tab** | move between options (in the editor, tab indents; **esc** leaves the editor) |
+| **space** | flip the focused option |
+| **ctrl+j** | jump to where the instructor is (with --follow) |
+
+## Editor
+Ordinary editing keys: ctrl+z / ctrl+y undo/redo, ctrl+x/c/v cut/copy/paste, ctrl+a/ctrl+e line start/end,
+ctrl+k delete to end of line, F6 select line, F7 select all. The decorator line above your function and the
+option toggles follow each other: edit either one.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss_help", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide", id="help-body"):
+            yield Markdown(HELP_TEXT)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

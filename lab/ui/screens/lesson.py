@@ -1,0 +1,450 @@
+"""The lesson screen: step text | options + editor | results, and everything a learner does there."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from lab.options import Options, OptionsError, apply_options, options_from_source
+from lab.ui import catalog
+from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, target_of
+from lab.ui.lesson_pane.step_text import StepText
+from lab.ui.results_mount import ResultsPanel
+from lab.ui.status.follow_banner import FollowBanner
+from lab.ui.status.status_bar import StatusBar
+
+RUN_DEBOUNCE_S = 0.6
+DRAFT_DEBOUNCE_S = 0.5
+NARROW_BELOW = 110  # columns: below this the text and the code share the screen (F2 switches)
+
+
+class LessonScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+n", "next_step", "Next"),
+        Binding("ctrl+p", "prev_step", "Prev"),
+        Binding("f5,ctrl+r", "run", "Run"),
+        Binding("f8,ctrl+t", "check", "Check"),
+        Binding("ctrl+g", "hint", "Hint"),
+        Binding("f9", "solution", "Solution"),
+        Binding("f10", "reset", "Reset"),
+        Binding("f2", "toggle_text", "Text"),
+        Binding("ctrl+l", "to_list", "Lessons"),
+        Binding("escape", "to_list", "Lessons", show=False),
+        Binding("f3", "focus('editor')", "Editor", show=False),
+        Binding("f4", "focus('options')", "Options", show=False),
+        Binding("ctrl+f", "focus('results')", "Results", show=False),
+    ]
+
+    def __init__(self, lesson, step_index: int = 0) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.step_index = step_index
+        self.step = None
+        self.target = "cpu"
+        self.hints_shown = 0
+        self.job_id: str | None = None
+        self._dirty = False  # editor text differs from the saved draft
+        self._run_timer: Timer | None = None
+        self._draft_timer: Timer | None = None
+        self._check_results: list[dict] = []
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield FollowBanner()
+        yield Static("", id="lesson-header")
+        with Horizontal(id="main"):
+            yield StepText(id="text-pane")
+            with Vertical(id="work"):
+                yield OptionsBar(id="options")
+                yield TextArea.code_editor("", language="python", id="editor", soft_wrap=False)
+                yield ResultsPanel(id="results")
+        yield StatusBar(id="status")
+        yield Footer(compact=True)
+
+    @property
+    def editor(self) -> TextArea:
+        return self.query_one("#editor", TextArea)
+
+    @property
+    def results(self) -> ResultsPanel:
+        return self.query_one("#results", ResultsPanel)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    def on_mount(self) -> None:
+        self.app.refresh_status(self.status)
+        self._layout_for(self.app.size.width)
+        self.load_step(self.step_index)
+
+    def on_screen_resume(self) -> None:
+        self.app.refresh_status(self.status)
+
+    def on_resize(self, event) -> None:
+        self._layout_for(event.size.width)
+
+    def _layout_for(self, width: int) -> None:
+        self.set_class(width < NARROW_BELOW, "-narrow")
+
+    # ------------------------------------------------------------ steps
+    def load_step(self, index: int, lesson=None) -> None:
+        """Show step `index` (of `lesson`, default the current one): draft or starter code, toggles, run."""
+        self.save_draft()
+        if lesson is not None:
+            self.lesson = lesson
+        steps = self.lesson.steps
+        index = max(0, min(index, len(steps) - 1))
+        self.step_index, self.step = index, steps[index]
+        step, app = self.step, self.app
+        app.progress.set_position(self.lesson.id, index)
+        app.progress.mark_visited(self.lesson.id, step.id)
+        self.hints_shown = 0
+        self.job_id = None
+        self._cancel_timers()
+        self.workers.cancel_group(self, "run")
+        read = catalog.is_read(step)
+        self.set_class(read, "-read")
+        kind = "read" if read else ("exercise" if catalog.is_exercise(step) else "try it")
+        self.query_one("#lesson-header", Static).update(
+            f"[b]{escape(self.lesson.title)}[/b]  ·  step {index + 1}/{len(steps)}: "
+            f"{escape(step.title)}  [dim]({kind})[/dim]")
+        self.query_one(StepText).show_step(f"[b]{index + 1}. {escape(step.title)}[/b]", step.text)
+        self.set_class(True, "-show-text")
+        self.results.clear()
+        self.status.job_note = ""
+        if not read:
+            draft = app.drafts.load(self.lesson.id, step.id)
+            source = draft if draft is not None else step.code
+            with self.editor.prevent(TextArea.Changed):
+                self.editor.load_text(source)
+            self._dirty = False
+            self.status.draft_note = "draft restored" if draft is not None and draft != step.code else ""
+            opts = self._read_options(source)
+            allowed = catalog.allowed_targets(step)
+            default = "cpu" if "cpu" in allowed else allowed[0]
+            self.target = target_of(opts, default)
+            bar = self.query_one(OptionsBar)
+            decorator = opts.decorator if opts else {"vectorize": "vectorize", "guvectorize": "guvectorize",
+                                                     "cuda": "cuda.jit"}.get(step.kind, "jit")
+            bar.configure(decorator, catalog.locks(step), allowed)
+            bar.show(opts, self.target)
+            self.run_now()
+            if self.size.width >= NARROW_BELOW:
+                self.editor.focus()
+            else:
+                self.query_one(StepText).focus()
+        else:
+            self.query_one(StepText).focus()
+        app.publish_position(self.lesson, index)
+
+    def action_next_step(self) -> None:
+        step = self.step
+        if step is not None and not catalog.is_exercise(step):
+            self.app.progress.mark_done(self.lesson.id, step.id)  # read / try-it steps: visited-and-next
+        if self.step_index + 1 < len(self.lesson.steps):
+            self.load_step(self.step_index + 1)
+            return
+        nxt = self.app.neighbour_lesson(self.lesson, +1)
+        if nxt is None:
+            self.notify("That was the last step of the last lesson. Well done!", title="The end")
+        else:
+            self.notify(f"Next lesson: {nxt.title}")
+            self.load_step(0, lesson=nxt)
+
+    def action_prev_step(self) -> None:
+        if self.step_index > 0:
+            self.load_step(self.step_index - 1)
+            return
+        prev = self.app.neighbour_lesson(self.lesson, -1)
+        if prev is None:
+            self.notify("This is the first step.")
+        else:
+            self.load_step(len(prev.steps) - 1, lesson=prev)
+
+    def action_to_list(self) -> None:
+        self.save_draft()
+        self.workers.cancel_group(self, "run")
+        self.app.pop_screen()
+
+    def action_toggle_text(self) -> None:
+        self.toggle_class("-show-text")
+        if self.size.width < NARROW_BELOW:
+            if self.has_class("-show-text") or self.has_class("-read"):
+                self.query_one(StepText).focus()
+            else:
+                self.editor.focus()
+
+    def action_focus(self, what: str) -> None:
+        if self.has_class("-read"):
+            return
+        if self.size.width < NARROW_BELOW:
+            self.remove_class("-show-text")
+        target = {"editor": "#editor", "options": "#options Checkbox", "results": "#results"}[what]
+        widget = self.query(target).first()
+        if what == "options":
+            widget = next((w for w in self.query("#options Checkbox, #options Input") if not w.disabled), widget)
+        widget.focus()
+
+    # ------------------------------------------------------------ editor -> toggles, drafts, live run
+    @on(TextArea.Changed, "#editor")
+    def _edited(self, event: TextArea.Changed) -> None:
+        self.after_change()
+        opts = self._read_options(self.editor.text)
+        self.target = target_of(opts, self.target)
+        self.query_one(OptionsBar).show(opts, self.target)
+
+    def after_change(self) -> None:
+        """Any change to the code: save the draft soon, re-run soon, mark the results as old."""
+        self._dirty = True
+        self.status.draft_note = "editing…"
+        self.results.set_class(True, "-edited")
+        self._draft_timer = self._restart(self._draft_timer, DRAFT_DEBOUNCE_S, self.save_draft)
+        self._run_timer = self._restart(self._run_timer, RUN_DEBOUNCE_S, self.run_now)
+
+    def _restart(self, timer: Timer | None, delay: float, callback) -> Timer:
+        if timer is not None:
+            timer.stop()
+        return self.set_timer(delay, callback)
+
+    def _cancel_timers(self) -> None:
+        for timer in (self._run_timer, self._draft_timer):
+            if timer is not None:
+                timer.stop()
+        self._run_timer = self._draft_timer = None
+
+    def _read_options(self, source: str) -> Options | None:
+        if self.step is None or not getattr(self.step, "entry", None):
+            return None
+        try:
+            return options_from_source(source, self.step.entry)
+        except (OptionsError, SyntaxError, ValueError):
+            return None
+
+    def save_draft(self) -> None:
+        if self.step is None or catalog.is_read(self.step) or not self._dirty:
+            return
+        try:
+            self.app.drafts.save(self.lesson.id, self.step.id, self.editor.text)
+        except OSError as exc:
+            self.notify(f"could not save your draft: {exc}", severity="error", timeout=10)
+            return
+        self._dirty = False
+        self.status.draft_note = "saved"
+
+    # ------------------------------------------------------------ toggles -> editor
+    @on(OptionsBar.Toggled)
+    def _toggled(self, event: OptionsBar.Toggled) -> None:
+        opts = self._read_options(self.editor.text)
+        if opts is None:
+            self.notify("No Numba decorator found above the function (or it cannot be read); "
+                        "fix the decorator line first.", severity="warning")
+            self.query_one(OptionsBar).show(None, self.target)
+            return
+        new = opts.with_toggle(event.name, event.value)
+        if event.name == "forceobj" and event.value:
+            new = new.with_toggle("nopython", None)
+        if event.name == "nopython" and event.value:
+            new = new.with_toggle("forceobj", False)
+        if event.name == "parallel" and new.decorator in ("vectorize", "guvectorize"):
+            new = new.with_toggle("parallel", False).with_toggle("target", "parallel" if event.value else None)
+        self._write_options(new)
+
+    @on(OptionsBar.TargetPicked)
+    def _target_picked(self, event: OptionsBar.TargetPicked) -> None:
+        self.target = event.target
+        opts = self._read_options(self.editor.text)
+        if opts is not None:
+            self._write_options(options_for_target(opts, event.target))
+        else:
+            self.after_change()
+
+    def _write_options(self, new: Options) -> None:
+        old_text = self.editor.text
+        try:
+            text = apply_options(old_text, self.step.entry, new)
+        except OptionsError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        if text != old_text:
+            self._replace_changed_lines(old_text, text)
+        self.target = target_of(new, self.target)
+        self.query_one(OptionsBar).show(new, self.target)
+        self.after_change()
+
+    def _replace_changed_lines(self, old: str, new: str) -> None:
+        """Replace only the lines that differ (keeps undo history and the cursor elsewhere)."""
+        a, b = old.split("\n"), new.split("\n")
+        start = 0
+        while start < min(len(a), len(b)) and a[start] == b[start]:
+            start += 1
+        end_a, end_b = len(a), len(b)
+        while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+            end_a, end_b = end_a - 1, end_b - 1
+        replacement = "\n".join(b[start:end_b])
+        last = end_a - 1
+        with self.editor.prevent(TextArea.Changed):
+            if last >= start:
+                self.editor.replace(replacement, (start, 0), (last, len(a[last])), maintain_selection_offset=True)
+            else:
+                self.editor.insert(replacement + "\n", (start, 0), maintain_selection_offset=True)
+
+    # ------------------------------------------------------------ running
+    def run_now(self, checks: bool = False) -> None:
+        self._cancel_run_timer()
+        if self.step is None or catalog.is_read(self.step):
+            return
+        if self.app.runner is None:
+            self.status.job_note = "engine off"
+            return
+        try:
+            job = catalog.build_job(self.lesson, self.step, self.editor.text, target=self.target, checks=checks)
+        except Exception as exc:  # a step the job builder rejects: say so, keep the app alive
+            self.status.job_note = "cannot run"
+            self.notify(f"cannot build a job for this step: {exc}", severity="error", timeout=10)
+            return
+        self.job_id = job.id
+        self.results.remove_class("-edited")
+        self.results.begin(job.id, job.kind, job.target)
+        self.status.job_note = "checking…" if checks else "running…"
+        if checks:
+            self._check_results = []
+            self.query_one(StepText).show_checks([], "[b]Checking…[/b]")
+        self._run_job(job, checks)
+
+    def _cancel_run_timer(self) -> None:
+        if self._run_timer is not None:
+            self._run_timer.stop()
+            self._run_timer = None
+
+    @work(exclusive=True, group="run", exit_on_error=False)
+    async def _run_job(self, job, checks: bool) -> None:
+        done = None
+        errors: list[dict] = []
+        async for event in self.app.runner.run(job):
+            if event.get("job") != self.job_id:
+                continue  # an older job's event: never shown as current
+            self.results.apply(event)
+            kind = event.get("type")
+            if kind == "check":
+                self._check_results.append(event)
+            elif kind == "error" and not event.get("expected"):
+                errors.append(event)
+            elif kind == "compiled":
+                self.status.job_note = f"compiled in {event.get('compile_ms') or 0:.0f} ms"
+            elif kind == "done":
+                done = event
+        if done is None or done.get("job") != self.job_id:
+            return
+        self._finish(job, done, errors, checks)
+
+    def _finish(self, job, done: dict, errors: list[dict], checks: bool) -> None:
+        elapsed = done.get("elapsed_ms")
+        took = f" in {elapsed / 1000:.1f} s" if elapsed else ""
+        if done.get("cause") == "superseded":
+            return
+        if errors:
+            first = errors[0]
+            where = f" (line {first['line']})" if first.get("line") else ""
+            self.status.job_note = f"✗ {first.get('etype', 'error')}{where}{took}"
+        else:
+            self.status.job_note = f"✓ ok{took}"
+        if not checks:
+            return
+        results = self._check_results
+        passed = bool(done.get("ok")) and bool(results) and all(r.get("passed") for r in results)
+        state = self.app.progress.record_attempt(self.lesson.id, self.step.id, passed)
+        if passed:
+            summary = f"[green b]All {len(results)} checks passed — step done![/] ctrl+n for the next step."
+            self.notify("Exercise passed!", title="✓ Well done")
+        else:
+            failed = sum(1 for r in results if not r.get("passed"))
+            why = f"{failed} of {len(results)} checks failed" if results else "the code did not run to the checks"
+            if errors and not results:
+                why += f": {errors[0].get('etype')}: {errors[0].get('summary', '')}".rstrip()
+            summary = f"[red b]Not yet[/] — {escape(why)} (attempt {state.attempts}). ctrl+g for a hint."
+        self.query_one(StepText).show_checks(results, summary)
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "run" and event.state == WorkerState.ERROR:
+            self.status.job_note = "run failed"
+            self.notify(f"The run failed inside the lab: {event.worker.error!r}", severity="error", timeout=10)
+
+    def action_run(self) -> None:
+        if self.step is not None and catalog.is_read(self.step):
+            self.notify("This step is for reading; ctrl+n goes on.")
+            return
+        self.save_draft()
+        self.run_now()
+
+    def action_check(self) -> None:
+        if self.step is None or not catalog.is_exercise(self.step):
+            self.notify("This step has no checks (it is not an exercise); F5 runs it.")
+            return
+        self.save_draft()
+        self.run_now(checks=True)
+
+    # ------------------------------------------------------------ hints, solution, reset
+    def action_hint(self) -> None:
+        hints = list(getattr(self.step, "hints", None) or [])
+        if not hints:
+            self.notify("No hints for this step.")
+            return
+        if self.hints_shown >= len(hints):
+            self.notify("That was the last hint; F9 shows the solution.")
+        self.hints_shown = min(len(hints), self.hints_shown + 1)
+        self.set_class(True, "-show-text")
+        self.query_one(StepText).show_hints(hints, self.hints_shown)
+
+    def action_solution(self) -> None:
+        solution = getattr(self.step, "solution", None)
+        if not solution:
+            self.notify("This step has no solution to show.")
+            return
+
+        def done(apply: bool | None) -> None:
+            if apply:
+                self.set_code(solution)
+                self.notify("Solution applied (ctrl+z undoes it).")
+
+        self.app.push_screen(SolutionScreenLazy(solution), done)
+
+    def action_reset(self) -> None:
+        if self.step is None or catalog.is_read(self.step):
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.set_code(self.step.code)
+                self.app.drafts.discard(self.lesson.id, self.step.id)
+                self._dirty = False
+                self.status.draft_note = "reset to starter"
+                self.notify("Step reset to the starter code.")
+
+        self.app.push_screen(ConfirmLazy("Reset this step to the starter code?\nYour edits to it will be lost.",
+                                         yes="Reset"), done)
+
+    def set_code(self, text: str) -> None:
+        """Replace the whole editor text as one undoable edit, then sync and re-run."""
+        doc_end = self.editor.document.end
+        self.editor.replace(text, (0, 0), doc_end)  # posts Changed -> _edited -> after_change
+
+
+def SolutionScreenLazy(solution: str):
+    from lab.ui.screens.dialogs import SolutionScreen
+
+    return SolutionScreen(solution)
+
+
+def ConfirmLazy(question: str, yes: str = "Yes"):
+    from lab.ui.screens.dialogs import ConfirmScreen
+
+    return ConfirmScreen(question, yes=yes)

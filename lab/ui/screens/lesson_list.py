@@ -1,0 +1,97 @@
+"""The first screen: every lesson with the learner's progress; enter opens one where they left off."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from lab.ui.status.follow_banner import FollowBanner
+from lab.ui.status.status_bar import StatusBar
+
+MARKS = {"done": ("✓", "green"), "in_progress": ("◐", "yellow"), "new": ("·", "")}
+WORDS = {"done": "done", "in_progress": "in progress", "new": "new"}
+
+
+class LessonListScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("ctrl+q", "app.quit", "Quit", show=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield FollowBanner()
+        yield Static("[b]numba-lab[/b] — pick a lesson (enter), F1 for help", id="list-header")
+        with Vertical(id="list-body"):
+            yield OptionList(id="lessons")
+            yield Static("", id="lesson-summary")
+            yield Static("", id="load-errors", markup=False)
+        yield StatusBar(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refill()
+        self.app.refresh_status(self.query_one(StatusBar))
+
+    def on_screen_resume(self) -> None:
+        self.refill()
+        self.app.refresh_status(self.query_one(StatusBar))
+
+    def refill(self) -> None:
+        app = self.app
+        options = self.query_one("#lessons", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        for number, lesson in enumerate(app.catalog.lessons, 1):
+            status = app.progress.lesson_status(lesson.id, [s.id for s in lesson.steps])
+            done = sum(1 for s in lesson.steps if app.progress.step_state(lesson.id, s.id).status == "done")
+            mark, colour = MARKS[status]
+            row = Text()
+            row.append(f" {mark} ", style=colour)
+            row.append(f"{number:>2}. {lesson.title}", style="bold")
+            row.append(f"   {done}/{len(lesson.steps)} steps · {WORDS[status]}", style="dim")
+            options.add_option(Option(row, id=lesson.id))
+        errors = app.catalog.errors
+        err = self.query_one("#load-errors", Static)
+        err.update(("Some lesson files could not be loaded:\n" + "\n".join(errors)) if errors else "")
+        err.display = bool(errors)
+        if not app.catalog.lessons:
+            options.add_option(Option("no lessons found (see --lessons / --no-builtin)", disabled=True))
+            return
+        index = keep
+        if index is None:
+            last = app.progress.last_lesson
+            index = max(0, app.catalog.index(last)) if last else 0
+        options.highlighted = min(index, len(app.catalog.lessons) - 1)
+        options.focus()
+        self._show_summary(options.highlighted)
+
+    @on(OptionList.OptionHighlighted, "#lessons")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_summary(event.option_index)
+
+    def _show_summary(self, index: int | None) -> None:
+        lessons = self.app.catalog.lessons
+        if index is None or not (0 <= index < len(lessons)):
+            return
+        lesson = lessons[index]
+        step = self.app.progress.current_step(lesson.id)
+        where = f"resume at step {step + 1}: {escape(lesson.steps[min(step, len(lesson.steps) - 1)].title)}" \
+            if lesson.id in self.app.progress.lessons else f"{len(lesson.steps)} steps"
+        self.query_one("#lesson-summary", Static).update(
+            f"[b]{escape(lesson.title)}[/b]\n{escape(' '.join(str(lesson.summary or '').split()))}\n[dim]{where}[/dim]")
+
+    @on(OptionList.OptionSelected, "#lessons")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_lesson(event.option.id)
+
+    def action_open(self) -> None:
+        options = self.query_one("#lessons", OptionList)
+        if options.highlighted is not None and self.app.catalog.lessons:
+            self.app.open_lesson(self.app.catalog.lessons[options.highlighted].id)

@@ -1,0 +1,57 @@
+"""One-line status: engine state · job result · Numba · CPU cores · CUDA · draft saved."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.reactive import reactive
+from textual.widgets import Static
+
+_STATE_STYLE = {
+    "warming": ("◌", "warming up"),
+    "idle": ("●", "idle"),
+    "compiling": ("◐", "compiling"),
+    "running": ("◑", "running"),
+    "restarted": ("↻", "restarted after crash"),
+    "closed": ("○", "stopped"),
+    "off": ("○", "engine off"),
+}
+
+
+class StatusBar(Static):
+    engine_state: reactive[str] = reactive("warming")
+    job_note: reactive[str] = reactive("")
+    draft_note: reactive[str] = reactive("")
+    info: reactive[dict] = reactive(dict, always_update=True)
+
+    def render_line(self) -> str:
+        icon, word = _STATE_STYLE.get(self.engine_state, ("●", self.engine_state))
+        parts = [f"[b]{icon} {word}[/b]"]
+        if self.job_note:
+            parts.append(escape(self.job_note))
+        info = self.info or {}
+        if info.get("numba"):
+            parts.append(f"Numba {escape(str(info['numba']))}")
+        if info.get("cpus"):
+            parts.append(f"{info['cpus']} CPU cores")
+        cuda = info.get("cuda")
+        parts.append(escape(str(cuda)) if cuda else "no CUDA")
+        if self.draft_note:
+            parts.append(escape(self.draft_note))
+        return " │ ".join(parts)
+
+    def _refresh_line(self) -> None:
+        self.update(self.render_line())
+        self.set_class(self.engine_state in ("compiling", "running"), "-busy")
+        self.set_class(self.engine_state == "restarted", "-restarted")
+
+    def watch_engine_state(self) -> None:
+        self._refresh_line()
+
+    def watch_job_note(self) -> None:
+        self._refresh_line()
+
+    def watch_draft_note(self) -> None:
+        self._refresh_line()
+
+    def watch_info(self) -> None:
+        self._refresh_line()
