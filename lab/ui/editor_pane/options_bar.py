@@ -67,6 +67,23 @@ def options_for_target(opts: Options, target: str) -> Options:
     return opts
 
 
+class OptionToggle(Checkbox):
+    """A compact checkbox that shows its state as a character too (✓ / blank), not only by colour,
+    so it reads right in 256 colours, on projectors, and in screen captures."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual reads this class attribute)
+        return "✓" if self.value else " "
+
+
+class TargetButton(RadioButton):
+    """A radio button showing ● only when picked (readable without colour)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802
+        return "●" if self.value else " "
+
+
 class OptionsBar(Widget):
     """Checkboxes for each option, an Input for the signature, a RadioSet for the target."""
 
@@ -87,14 +104,14 @@ class OptionsBar(Widget):
     def compose(self) -> ComposeResult:
         with Horizontal(id="toggles"):
             for name in BOOL_TOGGLES:
-                yield Checkbox(name, id=f"opt-{name}", compact=True, tooltip=_TIPS[name])
+                yield OptionToggle(name, id=f"opt-{name}", compact=True, tooltip=_TIPS[name])
         with Horizontal(id="sigline"):
             yield Static("sig", id="sig-label")
             yield Input(placeholder="signature, e.g. float64(float64[:])", id="opt-signature",
                         compact=True, tooltip=_TIPS["signature"])
             with RadioSet(id="target", compact=True):
                 for key, label in TARGET_LABELS.items():
-                    yield RadioButton(label, id=f"target-{key}", value=key == "cpu", compact=True)
+                    yield TargetButton(label, id=f"target-{key}", value=key == "cpu", compact=True)
         yield Static("", id="lock-note", markup=False)
 
     # ------------------------------------------------------------ configure per step

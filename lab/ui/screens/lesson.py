@@ -23,6 +23,7 @@ from lab.ui.status.status_bar import StatusBar
 RUN_DEBOUNCE_S = 0.6
 DRAFT_DEBOUNCE_S = 0.5
 NARROW_BELOW = 110  # columns: below this the text and the code share the screen (F2 switches)
+WIDE_FROM = 150  # columns: from here the option toggles fit on one line
 
 
 class LessonScreen(Screen):
@@ -93,6 +94,7 @@ class LessonScreen(Screen):
 
     def _layout_for(self, width: int) -> None:
         self.set_class(width < NARROW_BELOW, "-narrow")
+        self.set_class(width >= WIDE_FROM, "-wide")
 
     # ------------------------------------------------------------ steps
     def load_step(self, index: int, lesson=None) -> None:

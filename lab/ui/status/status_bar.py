@@ -23,7 +23,7 @@ class StatusBar(Static):
     draft_note: reactive[str] = reactive("")
     info: reactive[dict] = reactive(dict, always_update=True)
 
-    def render_line(self) -> str:
+    def status_text(self) -> str:
         icon, word = _STATE_STYLE.get(self.engine_state, ("●", self.engine_state))
         parts = [f"[b]{icon} {word}[/b]"]
         if self.job_note:
@@ -40,7 +40,7 @@ class StatusBar(Static):
         return " │ ".join(parts)
 
     def _refresh_line(self) -> None:
-        self.update(self.render_line())
+        self.update(self.status_text())
         self.set_class(self.engine_state in ("compiling", "running"), "-busy")
         self.set_class(self.engine_state == "restarted", "-restarted")
 

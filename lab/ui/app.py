@@ -1,0 +1,215 @@
+"""LabApp: the Textual app a learner lives in, and `make_app()`, shared by the CLI and the tests.
+
+Start-up is kept cheap: no numba import ever (UI rule), lessons are read from YAML, and the engine
+(lab.engine.runner.Runner, which spawns the warm worker) starts only after the first frame is drawn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from lab.progress import Drafts, Progress
+from lab.ui import catalog as catalog_mod
+from lab.ui.commands import LabCommands
+from lab.ui.follow_hook import FollowHook
+from lab.ui.themes import LIGHT, register_themes
+
+HERE = Path(__file__).parent
+
+
+@dataclass
+class Settings:
+    """What the app needs to know; built from the CLI arguments or directly by tests."""
+
+    lesson_dirs: list[Path] = field(default_factory=list)
+    theme: str = "dark"                 # "dark" | "light"
+    cuda: str = "auto"                  # "auto" | "sim" | "off"
+    engine: bool = True                 # False: no worker at all (snapshots, layout tests)
+    present: str | None = None          # presenter file (publish our position), "" = default path
+    follow: str | None = None           # presenter file to follow, "" = default path
+    status_info: dict | None = None     # fixed status-bar info (deterministic snapshots)
+    open_lesson: str | None = None      # open this lesson at start (tests)
+
+
+class LabApp(App):
+    TITLE = "numba-lab"
+    CSS_PATH = [HERE / "app.tcss", HERE / "results.tcss"]
+    COMMANDS = App.COMMANDS | {LabCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+o"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+q", "quit", "Quit"),
+        Binding("ctrl+j", "jump_to_instructor", "To instructor", show=False),
+    ]
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.catalog = catalog_mod.Catalog()
+        self.progress = Progress.load()
+        self.drafts = Drafts()
+        self.runner = None
+        self.engine_state = "warming" if self.settings.engine else "off"
+        self.engine_info: dict = dict(self.settings.status_info or {})
+        self.follow = FollowHook(self.settings.present, self.settings.follow)
+        self.follow_text = ""
+        register_themes(self)
+        self.theme = LIGHT if self.settings.theme == "light" else "textual-dark"
+
+    # ------------------------------------------------------------ start / stop
+    def on_mount(self) -> None:
+        from lab.ui.screens.lesson_list import LessonListScreen
+
+        self.catalog = catalog_mod.load_catalog(self.settings.lesson_dirs)
+        self.push_screen(LessonListScreen())
+        if self.settings.open_lesson:
+            self.open_lesson(self.settings.open_lesson)
+        if self.settings.engine:
+            self.call_after_refresh(self._start_engine)
+        if self.follow.following:
+            self.set_interval(1.0, self._poll_follow)
+            self._poll_follow()
+
+    async def _start_engine(self) -> None:
+        """Spawn the warm worker in the background (after the first frame, so start-up stays fast)."""
+        from lab.engine.runner import Runner
+
+        try:
+            runner = Runner(cuda=self.settings.cuda)
+        except Exception as exc:  # a broken install must not stop the learner reading lessons
+            self._engine_changed("off")
+            self.notify(f"the engine could not start: {exc}", severity="error", timeout=15)
+            return
+        if not self.settings.status_info:
+            self.engine_info = runner.info
+        runner.on_state = self._engine_changed
+        self.runner = runner
+        await runner.start()
+        self._engine_changed(runner.state)
+        screen = self.screen
+        if hasattr(screen, "engine_ready"):
+            screen.engine_ready()
+
+    def _engine_changed(self, state: str) -> None:
+        self.engine_state = state
+        for screen in self.screen_stack:
+            for bar in screen.query("StatusBar"):
+                self.refresh_status(bar)
+
+    def refresh_status(self, bar) -> None:
+        bar.info = dict(self.engine_info)
+        bar.engine_state = self.engine_state
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "save_draft"):
+                screen.save_draft()
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "save_draft"):
+                screen.save_draft()
+        if self.runner is not None:
+            runner, self.runner = self.runner, None
+            try:
+                await asyncio.wait_for(runner.close(), 5.0)
+            except Exception:
+                pass
+
+    # ------------------------------------------------------------ navigation
+    def open_lesson(self, lesson_id: str, step_index: int | None = None) -> None:
+        from lab.ui.screens.lesson import LessonScreen
+
+        lesson = self.catalog.find(lesson_id)
+        if lesson is None or not lesson.steps:
+            self.notify(f"no lesson {lesson_id!r}", severity="warning")
+            return
+        index = self.progress.current_step(lesson_id) if step_index is None else step_index
+        index = max(0, min(index, len(lesson.steps) - 1))
+        if isinstance(self.screen, LessonScreen):
+            self.screen.load_step(index, lesson=lesson)
+        else:
+            self.push_screen(LessonScreen(lesson, index))
+
+    def neighbour_lesson(self, lesson, delta: int):
+        i = self.catalog.index(lesson.id) + delta
+        lessons = self.catalog.lessons
+        return lessons[i] if 0 <= i < len(lessons) and lessons[i].steps else None
+
+    def action_help(self) -> None:
+        from lab.ui.screens.dialogs import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # ------------------------------------------------------------ presenter / follower
+    def publish_position(self, lesson, step_index: int) -> None:
+        self.follow.publish(lesson, step_index, self.catalog.index(lesson.id) + 1)
+
+    def _poll_follow(self) -> None:
+        state = self.follow.poll()
+        if state is None:
+            return
+        text = self.follow.banner_text(state)
+        if text != self.follow_text:
+            self.follow_text = text
+            for screen in self.screen_stack:
+                for banner in screen.query("FollowBanner"):
+                    banner.show_text(text)
+
+    def action_jump_to_instructor(self) -> None:
+        target = self.follow.last
+        if target is None:
+            self.notify("Not following anyone (start with --follow).")
+            return
+        lesson = self.catalog.find(target.lesson)
+        if lesson is None:
+            self.notify(f"The instructor's lesson {target.lesson!r} is not in your lesson folders.",
+                        severity="warning")
+            return
+        self.open_lesson(lesson.id, max(0, int(target.step) - 1))
+
+
+def settings_from_args(args) -> Settings:
+    """CLI arguments (argparse.Namespace from lab.cli) -> Settings."""
+    return Settings(
+        lesson_dirs=lesson_dirs_of(args),
+        theme=getattr(args, "theme", None) or "dark",
+        cuda=getattr(args, "cuda", "auto") or "auto",
+        present=getattr(args, "present", None),
+        follow=getattr(args, "follow", None),
+    )
+
+
+def lesson_dirs_of(args) -> list[Path]:
+    try:
+        from lab.cli import lesson_dirs
+
+        return lesson_dirs(args)
+    except ImportError:  # INTERIM: lab.lessons (builtin_lessons_dir) has not landed yet
+        import os
+
+        dirs: list[Path] = []
+        if not getattr(args, "no_builtin", False):
+            installed = Path(__file__).resolve().parents[1] / "builtin_lessons"
+            dirs.append(installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "lessons")
+        env = os.environ.get("NUMBA_LAB_LESSONS", "")
+        dirs += [Path(p).expanduser() for p in env.split(os.pathsep) if p]
+        return dirs + list(getattr(args, "lessons", []) or [])
+
+
+def make_app(settings: Settings | None = None, **overrides) -> LabApp:
+    """The app, from Settings (or keyword overrides of the defaults)."""
+    if settings is None:
+        settings = Settings(**overrides)
+    elif overrides:
+        settings = Settings(**{**settings.__dict__, **overrides})
+    return LabApp(settings)

@@ -1,0 +1,49 @@
+"""Command palette (ctrl+o): jump to any lesson or step, toggle an option, run / check / hint."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from lab.ui.editor_pane.options_bar import BOOL_TOGGLES
+
+
+class LabCommands(Provider):
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        screen = self.screen
+        out: list[tuple[str, object, str]] = []
+        lesson_screen = hasattr(screen, "load_step") and getattr(screen, "lesson", None) is not None
+        if lesson_screen:
+            lesson = screen.lesson
+            for i, step in enumerate(lesson.steps):
+                out.append((f"Step {i + 1}: {step.title}", partial(screen.load_step, i), f"in {lesson.title}"))
+            bar = screen.query("OptionsBar").first() if screen.query("OptionsBar") else None
+            if bar is not None and not screen.has_class("-read"):
+                for name in BOOL_TOGGLES:
+                    box = bar.query_one(f"#opt-{name}")
+                    if not box.disabled:
+                        out.append((f"Toggle {name}", partial(_flip, box), "rewrites the decorator line"))
+                out += [("Run now", screen.action_run, "F5"), ("Check exercise", screen.action_check, "F8"),
+                        ("Next hint", screen.action_hint, "ctrl+g"), ("Show solution", screen.action_solution, "F9"),
+                        ("Reset step to starter", screen.action_reset, "F10")]
+        for n, lesson in enumerate(app.catalog.lessons, 1):
+            out.append((f"Lesson {n}: {lesson.title}", partial(app.open_lesson, lesson.id),
+                        "open where you left off"))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def _flip(box) -> None:
+    box.value = not box.value  # posts Checkbox.Changed -> OptionsBar.Toggled -> decorator rewrite
