@@ -1,0 +1,171 @@
+"""Rules across fields of a lesson that the model's shape cannot say, each reported at its YAML line:
+unique step ids, code that parses (error at the code's own line inside the block scalar), entry
+defined, a readable decorator, exercises with solutions, lock keys, timing and check sanity."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from lab.lesson_model import Lesson, Step
+from lab.lesson_yaml import LessonError, code_position, dotted, locate
+from lab.options import TOGGLES, Options, OptionsError, options_from_source
+
+LOCK_KEYS = (*TOGGLES, "target")
+OPTION_NAMES = tuple(f for f in Options.__dataclass_fields__ if f != "extra")
+DECORATED_KINDS = ("jit", "vectorize", "guvectorize", "cuda")
+
+
+def rule_errors(path: Path, lesson: Lesson, data, text: str) -> list[LessonError]:
+    errs: list[LessonError] = []
+
+    def at(loc, msg, *, key=False):
+        line, col = locate(data, loc, at_key=key)
+        errs.append(LessonError(path, line, col, msg))
+
+    seen: dict[str, int] = {}
+    for i, step in enumerate(lesson.steps):
+        base = ("steps", i)
+        if step.id in seen:
+            at(base + ("id",), f"duplicate step id {step.id!r} (step {seen[step.id] + 1} already uses it; "
+                               "expected ids unique within the lesson)")
+        else:
+            seen[step.id] = i
+        _step_rules(path, step, base, data, text, at, errs)
+    return errs
+
+
+def _code_rules(path, step: Step, base, field: str, source: str, data, text, at, errs) -> bool:
+    """Parse `source` (the step's code or solution); True if it parses and defines the entry."""
+    loc = base + (field,)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        line, col = code_position(data, loc, exc.lineno or 1, exc.offset or 1, text)
+        detail = exc.msg
+        errs.append(LessonError(path, line, col, f"{dotted(loc)}: Python syntax error: {detail} "
+                                                 f"(line {exc.lineno} of the {field})"))
+        return False
+    if step.entry and step.entry.isidentifier():
+        defs = [n for n in ast.walk(tree)
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == step.entry]
+        if not defs:
+            at(loc, f"{dotted(loc)}: entry {step.entry!r} is not defined here (expected `def {step.entry}(...)`)")
+            return False
+        if step.kind in DECORATED_KINDS:
+            try:
+                options_from_source(source, step.entry)
+            except OptionsError as exc:
+                fn = defs[0]
+                dec = fn.decorator_list[0] if fn.decorator_list else fn
+                line, col = code_position(data, loc, dec.lineno, max(1, dec.col_offset), text)
+                errs.append(LessonError(path, line, col, f"{dotted(loc)}: the decorator of {step.entry!r} "
+                                                         f"cannot be read: {exc} (expected e.g. @jit(nogil=True))"))
+    return True
+
+
+def _parses(src: str, mode: str) -> SyntaxError | None:
+    try:
+        ast.parse(src, mode=mode)
+    except SyntaxError as exc:
+        return exc
+    return None
+
+
+def _step_rules(path, step: Step, base, data, text, at, errs) -> None:
+    name = dotted(base)
+    if step.kind == "read":
+        for field in ("code", "entry", "setup", "calls", "timing", "expect_error", "checks", "hints", "solution"):
+            if field in step.model_fields_set and getattr(step, field):
+                at(base + (field,), f"{name}: {field!r} has no use in a 'kind: read' step (text only; "
+                                    "expected kind jit, vectorize, guvectorize or cuda to run code)", key=True)
+        return
+    if not step.code.strip():
+        at(base + (("code",) if "code" in step.model_fields_set else ()),
+           f"{name}: a {step.kind!r} step needs starter 'code' (or use kind: read for text only)")
+    if not step.entry:
+        at(base + (("entry",) if "entry" in step.model_fields_set else ()),
+           f"{name}: a {step.kind!r} step needs 'entry', the function the views are about")
+    elif not step.entry.isidentifier():
+        at(base + ("entry",), f"{name}.entry: {step.entry!r} is not a Python name")
+    if step.code.strip():
+        _code_rules(path, step, base, "code", step.code, data, text, at, errs)
+    if step.solution is not None and step.solution.strip():
+        _code_rules(path, step, base, "solution", step.solution, data, text, at, errs)
+
+    # harness code
+    if step.setup.strip():
+        exc = _parses(step.setup, "exec")
+        if exc:
+            line, col = code_position(data, base + ("setup",), exc.lineno or 1, exc.offset or 1, text)
+            errs.append(LessonError(path, line, col, f"{name}.setup: Python syntax error: {exc.msg}"))
+    for j, call in enumerate(step.calls):
+        exc = _parses(call, "exec")
+        if exc:
+            at(base + ("calls", j), f"{name}.calls[{j}]: Python syntax error: {exc.msg} in {call!r}")
+
+    # exercises
+    if step.checks:
+        if step.solution is None or not step.solution.strip():
+            at(base + ("checks",), f"{name}: an exercise (a step with checks) needs a 'solution' that passes them",
+               key=True)
+    else:
+        for field in ("solution", "hints"):
+            if getattr(step, field):
+                at(base + (field,), f"{name}: {field!r} only makes sense in an exercise "
+                                    "(expected 'checks' too)", key=True)
+
+    # lock, targets
+    for key in step.lock:
+        if key not in LOCK_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(key, LOCK_KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            at(base + ("lock", key), f"{name}.lock: unknown option {key!r} (expected one of: "
+                                     f"{', '.join(LOCK_KEYS)}){hint}", key=True)
+    if len(set(step.targets)) != len(step.targets):
+        at(base + ("targets",), f"{name}.targets: a target is listed twice")
+    if step.kind == "cuda" and "cuda" not in step.targets and "targets" in step.model_fields_set:
+        at(base + ("targets",), f"{name}.targets: a cuda step runs on the cuda target (expected [cuda])")
+    if step.kind == "jit" and "cuda" in step.targets:
+        at(base + ("targets",), f"{name}.targets: @jit code cannot target cuda (expected kind: cuda or vectorize)")
+
+    # timing
+    if step.timing is not None:
+        t = step.timing
+        tb = base + ("timing",)
+        if not t.call.strip():
+            at(tb + ("call",), f"{name}.timing.call: empty (expected an expression to time, like f(x))")
+        elif (exc := _parses(t.call, "eval")) is not None:
+            at(tb + ("call",), f"{name}.timing.call: not a Python expression: {exc.msg}")
+        if t.setup.strip() and (exc := _parses(t.setup, "exec")) is not None:
+            at(tb + ("setup",), f"{name}.timing.setup: Python syntax error: {exc.msg}")
+        if t.sizes and not t.setup.strip():
+            at(tb + ("sizes",), f"{name}.timing: a scaling series (sizes) needs a timing setup that uses n "
+                                "(expected e.g. setup: \"x = np.ones(n)\")")
+
+    # expect_error
+    if step.expect_error is not None and step.expect_error.match:
+        try:
+            re.compile(step.expect_error.match)
+        except re.error as exc:
+            at(base + ("expect_error", "match"), f"{name}.expect_error.match: bad regular expression: {exc}")
+
+    # checks
+    for j, check in enumerate(step.checks):
+        cb = base + ("checks", j)
+        kind = check.kind
+        for field in ("expr",):
+            src = getattr(check, field, None)
+            if isinstance(src, str) and (exc := _parses(src, "eval")) is not None:
+                at(cb + (field,), f"{dotted(cb)}.{field}: not a Python expression: {exc.msg}")
+        if kind == "equal" and isinstance(check.expected, str) and (exc := _parses(check.expected, "eval")):
+            at(cb + ("expected",), f"{dotted(cb)}.expected: not a Python expression: {exc.msg} "
+                                   "(a string is evaluated; quote it twice for a string value: \"'text'\")")
+        if kind == "option" and check.name not in OPTION_NAMES:
+            at(cb + ("name",), f"{dotted(cb)}.name: unknown option {check.name!r} "
+                               f"(expected one of: {', '.join(OPTION_NAMES)})")
+        if kind == "speedup" and (step.timing is None or not step.timing.baseline):
+            at(cb, f"{dotted(cb)}: a speedup check needs the step's 'timing' with baseline: true")

@@ -1,0 +1,157 @@
+"""Lessons: load and validate lesson YAML files, with "file:line:col: message" errors.
+
+    result = load_lessons([builtin_lessons_dir()])
+    result.lessons   # [Lesson], sorted by (order, id); each keeps .path
+    result.errors    # [LessonError]; str(e) == "file:line:col: message"
+
+One bad file never stops the others, and loading never raises on bad input. The model is in
+lab/lesson_model.py, YAML positions in lab/lesson_yaml.py, cross-field rules in lab/lesson_rules.py.
+`numba-lab schema` prints the JSON Schema (for editors with yaml-language-server).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from lab.lesson_model import (CHECK_MODELS, STEP_KINDS, TARGETS, VIEWS, ExpectError, Lesson, Step,  # noqa: F401
+                              TimingSpec)
+from lab.lesson_rules import rule_errors
+from lab.lesson_yaml import LessonError, locate, plain, read_yaml, validation_errors
+
+__all__ = ["Lesson", "Step", "TimingSpec", "ExpectError", "LessonError", "LessonFileError", "LoadResult",
+           "load_lessons", "load_lesson_file", "lesson_files", "builtin_lessons_dir", "lesson_json_schema",
+           "schema_main"]
+
+SCHEMA_ID = "https://numba-lab.invalid/lesson.schema.json"
+
+
+class LessonFileError(Exception):
+    """A lesson file that cannot be used; `.errors` holds every problem found."""
+
+    def __init__(self, errors: list[LessonError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass
+class LoadResult:
+    lessons: list[Lesson] = field(default_factory=list)
+    errors: list[LessonError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        raise KeyError(lesson_id)
+
+
+def builtin_lessons_dir() -> Path:
+    """lessons/ of a source checkout, or lab/builtin_lessons inside an installed wheel."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "builtin_lessons"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "lessons"
+
+
+def lesson_files(dirs: list[Path]) -> list[Path]:
+    """*.yaml / *.yml files of each folder (sorted by name); a file given directly is kept."""
+    out: list[Path] = []
+    for d in dirs:
+        d = Path(d)
+        if d.is_dir():
+            out += sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+                          and not p.name.startswith("."))
+        else:
+            out.append(d)
+    return out
+
+
+def _load(path: Path) -> tuple[Lesson | None, list[LessonError], object]:
+    path = Path(path)
+    if not path.exists():
+        return None, [LessonError(path, 1, 1, "no such file or folder")], None
+    try:
+        data, errors = read_yaml(path)
+        if errors:
+            return None, errors, None
+        try:
+            lesson = Lesson.model_validate(plain(data))
+        except ValidationError as exc:
+            return None, sorted(validation_errors(path, data, exc), key=lambda e: (e.line, e.col)), data
+        text = path.read_text(encoding="utf-8")
+        errors = rule_errors(path, lesson, data, text)
+        if errors:
+            return None, sorted(errors, key=lambda e: (e.line, e.col)), data
+        lesson._path = path
+        for i, step in enumerate(lesson.steps):
+            step._line = locate(data, ("steps", i))[0]
+        return lesson, [], data
+    except RecursionError:
+        return None, [LessonError(path, 1, 1, "the YAML nests too deeply")], None
+    except Exception as exc:  # noqa: BLE001 - a loader bug must not hide the other files
+        return None, [LessonError(path, 1, 1, f"internal error while loading ({type(exc).__name__}: {exc}); "
+                                             "please report it")], None
+
+
+def load_lesson_file(path: Path) -> Lesson:
+    """One lesson, or LessonFileError listing every problem."""
+    lesson, errors, _ = _load(Path(path))
+    if errors or lesson is None:
+        raise LessonFileError(errors)
+    return lesson
+
+
+def load_lessons(dirs: list[Path]) -> LoadResult:
+    """Every lesson in `dirs` (folders of *.yaml, or files). Bad files become errors; a lesson id used
+    twice is an error naming both files (the first one loaded wins)."""
+    result = LoadResult()
+    by_id: dict[str, Lesson] = {}
+    seen_files: set[Path] = set()
+    for path in lesson_files(dirs):
+        key = path.resolve() if path.exists() else path
+        if key in seen_files:
+            continue
+        seen_files.add(key)
+        lesson, errors, data = _load(path)
+        result.errors += errors
+        if lesson is None:
+            continue
+        other = by_id.get(lesson.id)
+        if other is not None:
+            line, col = locate(data, ("id",))
+            result.errors.append(LessonError(path, line, col, f"lesson id {lesson.id!r} is already used by "
+                                                              f"{other.path} (expected ids unique across files)"))
+            continue
+        by_id[lesson.id] = lesson
+        result.lessons.append(lesson)
+    result.lessons.sort(key=lambda l: (l.order, l.id))
+    return result
+
+
+def lesson_json_schema() -> dict:
+    schema = Lesson.model_json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+              "title": "numba-lab lesson", **{k: v for k, v in schema.items() if k != "title"}}
+    return schema
+
+
+def schema_main(args) -> int:
+    """`numba-lab schema [-o FILE]`: the lesson JSON Schema."""
+    text = json.dumps(lesson_json_schema(), indent=2) + "\n"
+    out = getattr(args, "output", None)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
