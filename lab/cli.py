@@ -24,18 +24,20 @@ HANDLERS = {
 }
 
 
-def _add_lesson_dirs(p: argparse.ArgumentParser) -> None:
+def _add_lesson_dirs(p: argparse.ArgumentParser, sub: bool = False) -> None:
+    # on a sub-command, SUPPRESS keeps `numba-lab --lessons X serve` from being reset to [] by the sub-parser
     p.add_argument(
         "--lessons",
         metavar="DIR",
         action="append",
         type=Path,
-        default=[],
+        default=argparse.SUPPRESS if sub else [],
         help="extra lesson folder (repeatable; also $NUMBA_LAB_LESSONS, colon-separated)",
     )
     p.add_argument(
         "--no-builtin",
         action="store_true",
+        default=argparse.SUPPRESS if sub else False,
         help="use only the --lessons folders, not the built-in curriculum",
     )
 
@@ -80,15 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dirs", nargs="*", type=Path, help="lesson folders or files (default: built-in)")
     p.add_argument("--validate-only", action="store_true", help="only load and validate, run nothing")
     p.add_argument("--lesson", action="append", default=[], help="only these lesson ids")
+    p.add_argument("--only", action="append", default=[], metavar="LESSON[/STEP]",
+                   help="only this lesson or step (repeatable)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only failures, warnings and the summary")
     p.add_argument("--no-speed", action="store_true", help="skip speed-up claims (noisy machines)")
     p.add_argument("--cuda", choices=["auto", "sim", "off"], default="auto")
     p.add_argument("--json", action="store_true")
 
-    sub.add_parser("schema", help="print the lesson JSON Schema (for yaml-language-server)")
+    p = sub.add_parser("schema", help="print the lesson JSON Schema (for yaml-language-server)")
+    p.add_argument("-o", "--output", type=Path, default=None, help="write the schema to FILE instead of stdout")
 
     p = sub.add_parser("doctor", help="check this machine: versions, CPU, CUDA, terminal, state dirs")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--cuda", choices=["auto", "sim", "off"], default="auto")
+    p.add_argument("--cuda", choices=["auto", "sim", "off"], default=argparse.SUPPRESS)  # global --cuda applies too
 
     p = sub.add_parser("serve", help="serve the lab in a browser via textual-serve (localhost only by default)")
     p.add_argument("--host", default="127.0.0.1")
@@ -96,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-remote", action="store_true",
                    help="required to bind a non-loopback address (no authentication!)")
     p.add_argument("--public-url", default=None)
-    _add_lesson_dirs(p)
+    _add_lesson_dirs(p, sub=True)
 
     p = sub.add_parser("new-lesson", help="write a commented starter lesson that passes `numba-lab check`")
     p.add_argument("name")
@@ -105,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("progress", help="print completed steps and attempts")
     p.add_argument("--json", action="store_true")
-    _add_lesson_dirs(p)
+    _add_lesson_dirs(p, sub=True)
     return parser
 
 
