@@ -147,7 +147,7 @@ class JobRun:
         if not sigs and not final:
             return
         self.emit("compiled", compile_ms=self.compile_seconds() * 1000, signatures=sigs,
-                  mode="cuda" if self.job.kind == "cuda" else views.mode(results), simulator=self.simulator)
+                  mode="cuda" if self.job.is_cuda else views.mode(results), simulator=self.simulator)
         self.compiled_sent = True
         self.flush_pending()
 
@@ -163,10 +163,12 @@ class JobRun:
         with contextlib.ExitStack() as stack:
             stack.enter_context(nev.install_listener("numba:compile", self.listener))
             cuda_ev = _cuda_event_module() if os.environ.get("NUMBA_LAB_CUDA_WORKER") else None
-            if cuda_ev is not None and cuda_ev is not nev:  # numba-cuda fires its own compile events
+            if cuda_ev is not None and cuda_ev is not nev:
+                # numba-cuda has its own event bus. Its docs name "numba-cuda:compile", but 0.30 fires only
+                # "numba-cuda:compiler_lock" (held for the whole compile), so that is what we time.
                 extra = cuda_ev.TimingListener()
                 self.listeners.append(extra)
-                stack.enter_context(cuda_ev.install_listener("numba:compile", extra))
+                stack.enter_context(cuda_ev.install_listener("numba-cuda:compiler_lock", extra))
             self._run_steps()
         ok = self.errors == 0 and (not self.job.expect_error or self.expected_seen)
         ok = ok and all(c.get("passed") for c in self.check_results)
@@ -318,6 +320,12 @@ class JobRun:
         self.parallel_loops = None
         if job.kind == "cuda":
             self._cuda_views()
+            return
+        if job.target == "cuda":  # a CUDA ufunc: Numba builds its kernels out of sight of these views
+            where = "the CUDA simulator" if self.simulator else "the GPU"
+            self.emit("types", text=f"# target='cuda': this ufunc runs as a CUDA kernel on {where}. The LLVM IR, "
+                                    "assembly and types views cover CPU targets only; switch the target to cpu "
+                                    "to read them, or write a @cuda.jit kernel (lesson 11) to see its PTX.\n")
             return
         for view in job.views:
             try:
