@@ -30,6 +30,7 @@ class Settings:
     theme: str = "dark"                 # "dark" | "light"
     cuda: str = "auto"                  # "auto" | "sim" | "off"
     engine: bool = True                 # False: no worker at all (snapshots, layout tests)
+    spare: bool = True                  # keep a warm spare worker (instant recovery after a kill)
     present: str | None = None          # presenter file (publish our position), "" = default path
     follow: str | None = None           # presenter file to follow, "" = default path
     status_info: dict | None = None     # fixed status-bar info (deterministic snapshots)
@@ -82,7 +83,7 @@ class LabApp(App):
         from lab.engine.runner import Runner
 
         try:
-            runner = Runner(cuda=self.settings.cuda)
+            runner = Runner(cuda=self.settings.cuda, spare=self.settings.spare)
         except Exception as exc:  # a broken install must not stop the learner reading lessons
             self._engine_changed("off")
             self.notify(f"the engine could not start: {exc}", severity="error", timeout=15)
@@ -180,30 +181,15 @@ class LabApp(App):
 
 def settings_from_args(args) -> Settings:
     """CLI arguments (argparse.Namespace from lab.cli) -> Settings."""
+    from lab.cli import lesson_dirs
+
     return Settings(
-        lesson_dirs=lesson_dirs_of(args),
+        lesson_dirs=lesson_dirs(args),
         theme=getattr(args, "theme", None) or "dark",
         cuda=getattr(args, "cuda", "auto") or "auto",
         present=getattr(args, "present", None),
         follow=getattr(args, "follow", None),
     )
-
-
-def lesson_dirs_of(args) -> list[Path]:
-    try:
-        from lab.cli import lesson_dirs
-
-        return lesson_dirs(args)
-    except ImportError:  # INTERIM: lab.lessons (builtin_lessons_dir) has not landed yet
-        import os
-
-        dirs: list[Path] = []
-        if not getattr(args, "no_builtin", False):
-            installed = Path(__file__).resolve().parents[1] / "builtin_lessons"
-            dirs.append(installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "lessons")
-        env = os.environ.get("NUMBA_LAB_LESSONS", "")
-        dirs += [Path(p).expanduser() for p in env.split(os.pathsep) if p]
-        return dirs + list(getattr(args, "lessons", []) or [])
 
 
 def make_app(settings: Settings | None = None, **overrides) -> LabApp:

@@ -1,7 +1,7 @@
 """Lessons and jobs for the UI, through the contract's seams (lab.lessons, lab.step_job).
 
 The UI only reads step attributes named in docs/contracts.md (id, title, text, kind, code, entry,
-lock, targets, checks, hints, solution), so any model with those attributes works.
+lock, targets, checks, hints, solution).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from lab.engine.protocol import Job
 @dataclass
 class Catalog:
     lessons: list = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "file:line:col: message", shown in the lesson list
 
     def find(self, lesson_id: str):
         for lesson in self.lessons:
@@ -31,11 +31,8 @@ class Catalog:
 
 
 def load_catalog(dirs: list[Path]) -> Catalog:
-    """Every lesson in `dirs`; a broken file becomes a message, never an exception."""
-    try:
-        from lab import lessons as model
-    except ImportError:  # INTERIM until lab/lessons.py lands
-        from lab.ui import _interim as model
+    """Every lesson in `dirs`; a broken file becomes a message (file:line:col), never an exception."""
+    from lab.lessons import load_lessons
 
     errors: list[str] = []
     existing = [d for d in dirs if Path(d).exists()]
@@ -43,15 +40,10 @@ def load_catalog(dirs: list[Path]) -> Catalog:
         if not Path(d).exists():
             errors.append(f"{d}: no such lesson folder")
     try:
-        result = model.load_lessons(existing)
-    except Exception as exc:  # a loader that raises on the first bad file: show it, keep going
-        return Catalog([], errors + [str(exc)])
-    lessons = result
-    if isinstance(result, tuple):  # (lessons, errors) form
-        lessons, more = result
-        errors += [str(e) for e in more]
-    lessons = sorted(lessons, key=lambda l: (getattr(l, "order", 0) or 0, l.id))
-    return Catalog(list(lessons), errors)
+        result = load_lessons(existing)
+    except Exception as exc:  # a loader bug: show it, keep the lab usable
+        return Catalog([], errors + [f"lesson loader failed: {type(exc).__name__}: {exc}"])
+    return Catalog(list(result.lessons), errors + [str(e) for e in result.errors])
 
 
 def is_exercise(step) -> bool:
@@ -72,9 +64,6 @@ def locks(step) -> dict[str, str]:
 
 def build_job(lesson, step, source: str, *, target: str, checks: bool) -> Job:
     """The engine Job for this step and the learner's source (decorator line is the truth)."""
-    try:
-        from lab.step_job import step_job
-    except ImportError:  # INTERIM until lab/step_job.py lands
-        from lab.ui._interim import step_job
+    from lab.step_job import step_job
 
-    return step_job(lesson, step, source, target=target, checks=checks)
+    return step_job(lesson, step, source, target=target, with_checks=checks)

@@ -82,6 +82,7 @@ HELP_TEXT = """\
 | **F1** or **?** | this help |
 | **ctrl+o** | command palette: jump to a lesson or step, toggle an option, run, check… |
 | **ctrl+q** | quit (your code is saved as you type) |
+| **esc** | close this help or a dialog |
 
 ## Lesson list
 | key | |
@@ -100,10 +101,20 @@ HELP_TEXT = """\
 | **F9** | show the solution (you can apply it) |
 | **F10** | reset the step to the starter code |
 | **F2** | show / hide the step's text (on small terminals: switch text ⇄ code) |
-| **F3 / F4 / F6** | focus the editor / the options / the results |
+| **F3 / F4 / ctrl+f** | focus the editor / the options / the results |
+| **[ / ]** (in the results) | previous / next results tab |
 | **tab / shift+tab** | move between options (in the editor, tab indents; **esc** leaves the editor) |
 | **space** | flip the focused option |
 | **ctrl+j** | jump to where the instructor is (with --follow) |
+
+## Results (after ctrl+f)
+| key | |
+|---|---|
+| **[ / ]** | previous / next tab |
+| **/**, **n**, **N** | search the pane, next / previous match |
+| **f** (IR, Assembly) | filtered to your function ⇄ the whole module |
+| **d** (IR, Assembly) | diff against the previous run (what the last option flip changed) |
+| **e** / **g** (Errors) | full error text / go to the error's line in the editor |
 
 ## Editor
 Ordinary editing keys: ctrl+z / ctrl+y undo/redo, ctrl+x/c/v cut/copy/paste, ctrl+a/ctrl+e line start/end,

@@ -16,12 +16,12 @@ from lab.options import Options, OptionsError, apply_options, options_from_sourc
 from lab.ui import catalog
 from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, target_of
 from lab.ui.lesson_pane.step_text import StepText
-from lab.ui.results_mount import ResultsPanel
+from lab.ui.results import ResultsPanel
 from lab.ui.status.follow_banner import FollowBanner
 from lab.ui.status.status_bar import StatusBar
 
-RUN_DEBOUNCE_S = 0.6
-DRAFT_DEBOUNCE_S = 0.5
+RUN_DEBOUNCE_S = 0.4   # after an edit or toggle, the job runs once typing pauses this long
+DRAFT_DEBOUNCE_S = 1.0  # drafts are written (atomically) this long after the last edit
 NARROW_BELOW = 110  # columns: below this the text and the code share the screen (F2 switches)
 WIDE_FROM = 150  # columns: from here the option toggles fit on one line
 
@@ -304,7 +304,7 @@ class LessonScreen(Screen):
         if self.step is None or catalog.is_read(self.step):
             return
         if self.app.runner is None:
-            self.status.job_note = "engine off"
+            self.status.job_note = "waiting for the engine…" if self.app.settings.engine else "engine off"
             return
         try:
             job = catalog.build_job(self.lesson, self.step, self.editor.text, target=self.target, checks=checks)
@@ -379,6 +379,26 @@ class LessonScreen(Screen):
         if event.worker.group == "run" and event.state == WorkerState.ERROR:
             self.status.job_note = "run failed"
             self.notify(f"The run failed inside the lab: {event.worker.error!r}", severity="error", timeout=10)
+
+    def engine_ready(self) -> None:
+        """The app's engine has just started: run the step that is on screen if nothing ran yet."""
+        if self.step is not None and not catalog.is_read(self.step) and self.job_id is None:
+            self.run_now()
+
+    @on(ResultsPanel.JumpToLine)
+    def _jump_to_line(self, event: ResultsPanel.JumpToLine) -> None:
+        """Go to the error's line in the editor (the whole line selected so it stands out)."""
+        event.stop()
+        if self.step is None or catalog.is_read(self.step):
+            return
+        if self.size.width < NARROW_BELOW:
+            self.remove_class("-show-text")
+        lines = self.editor.document.line_count
+        row = max(0, min(int(event.line) - 1, lines - 1))
+        self.editor.focus()
+        self.editor.cursor_location = (row, max(0, int(event.col or 1) - 1))
+        self.editor.select_line(row)
+        self.editor.scroll_cursor_visible(center=True)
 
     def action_run(self) -> None:
         if self.step is not None and catalog.is_read(self.step):
