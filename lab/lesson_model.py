@@ -138,6 +138,15 @@ class Step(_Strict):
     solution: str | None = None
 
     _line: int = PrivateAttr(0)
+    _code_lines: dict = PrivateAttr(default_factory=dict)  # field -> (yaml line of the value, is block scalar)
+
+    def yaml_line(self, field: str, code_line: int | None) -> int:
+        """1-based YAML line of 1-based line `code_line` of `field` (code/solution/setup); 0 if unknown."""
+        base = self._code_lines.get(field)
+        if base is None:
+            return self._line
+        line, block = base
+        return line + code_line if (block and code_line) else line
 
     @property
     def line(self) -> int:

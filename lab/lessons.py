@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from lab.lesson_model import (CHECK_MODELS, STEP_KINDS, TARGETS, VIEWS, ExpectError, Lesson, Step,  # noqa: F401
                               TimingSpec)
@@ -95,6 +96,11 @@ def _load(path: Path) -> tuple[Lesson | None, list[LessonError], object]:
         lesson._path = path
         for i, step in enumerate(lesson.steps):
             step._line = locate(data, ("steps", i))[0]
+            for fld in ("code", "solution", "setup"):
+                node = data["steps"][i].get(fld)
+                if isinstance(node, str):
+                    step._code_lines[fld] = (locate(data, ("steps", i, fld))[0],
+                                             isinstance(node, (LiteralScalarString, FoldedScalarString)))
         return lesson, [], data
     except RecursionError:
         return None, [LessonError(path, 1, 1, "the YAML nests too deeply")], None
