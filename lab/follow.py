@@ -24,7 +24,7 @@ Presenter side (``numba-lab --present [FILE]``)::
 
 Learner side (``numba-lab --follow [FILE|USER]``)::
 
-    watcher = follow.FollowWatcher(follow.resolve_follow_path(args.follow))   # FollowError: show message
+    watcher = follow.FollowWatcher.for_value(args.follow)  # path, presenter user, or "" = discover
     self.set_interval(1.0, tick)                       # in the App
     def tick():
         new = watcher.poll()                           # FollowState when it changed, else None
@@ -119,11 +119,11 @@ def _looks_like_path(value: str) -> bool:
     return os.sep in value or value.endswith(".json") or value.startswith((".", "~"))
 
 
-def resolve_follow_path(value: str | None) -> Path:
+def resolve_follow_path(value: str | None) -> Path | None:
     """A presenter file path, or a presenter's user name (-> their default file).
 
-    No value: the presenter named by $NUMBA_LAB_PRESENTER, else the only presenter file in the temp
-    folder (raises FollowError when there is none or several, naming them)."""
+    No value: the presenter named by $NUMBA_LAB_PRESENTER; else None, meaning "discover": the
+    FollowWatcher then follows the only presenter file in the temp folder once one appears."""
     value = (value or "").strip()
     if value:
         if _looks_like_path(value) or Path(value).is_file():
@@ -132,14 +132,13 @@ def resolve_follow_path(value: str | None) -> Path:
     env = os.environ.get("NUMBA_LAB_PRESENTER", "").strip()
     if env:
         return resolve_follow_path(env)
-    found = sorted(Path(tempfile.gettempdir()).glob(f"{PREFIX}*.json"))
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise FollowError("no presenter is publishing on this machine yet; use --follow USER or --follow FILE "
-                          "(or set NUMBA_LAB_PRESENTER=USER)")
-    names = ", ".join(p.stem[len(PREFIX):] for p in found)
-    raise FollowError(f"several presenters on this machine ({names}); pick one with --follow USER")
+    return None
+
+
+def discover_present_files() -> list[Path]:
+    """Presenter files of every user in the temp folder (newest first)."""
+    found = list(Path(tempfile.gettempdir()).glob(f"{PREFIX}*.json"))
+    return sorted(found, key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
 
 
 def presenter_uid(path: Path) -> int | None:
@@ -223,19 +222,44 @@ class Presenter:
 
 
 class FollowWatcher:
-    """Learner side: ``poll()`` once a second; one stat per call, a read only when mtime/size moved."""
+    """Learner side: ``poll()`` once a second; one stat per call, a read only when mtime/size moved.
 
-    def __init__(self, path: Path, *, check_owner: bool = True):
-        self.path = Path(path)
-        self.expect_uid = presenter_uid(self.path) if check_owner else None
+    ``path=None`` discovers the presenter: the only ``numba-lab-present-*.json`` in the temp folder
+    (re-scanned each poll until exactly one exists; ``error`` says why not yet)."""
+
+    def __init__(self, path: Path | None, *, check_owner: bool = True):
+        self.path = Path(path) if path is not None else None
+        self.check_owner = check_owner
+        self.expect_uid = presenter_uid(self.path) if (check_owner and self.path) else None
         self.state: FollowState | None = None
+        self.error: str | None = None
         self._sig: tuple | None = None
         self.gone_changed = False  # True after a poll in which the file disappeared
+
+    @classmethod
+    def for_value(cls, value: str | None) -> "FollowWatcher":
+        """From the --follow value: a path, a presenter user name, or "" (discover)."""
+        return cls(resolve_follow_path(value))
+
+    def _discover(self) -> bool:
+        found = discover_present_files()
+        if len(found) == 1:
+            self.path, self.error = found[0], None
+            self.expect_uid = presenter_uid(self.path) if self.check_owner else None
+            return True
+        if not found:
+            self.error = "no presenter is publishing on this machine yet"
+        else:
+            names = ", ".join(p.stem[len(PREFIX):] for p in found)
+            self.error = f"several presenters ({names}): start with --follow USER"
+        return False
 
     def poll(self) -> FollowState | None:
         """The new state if the presenter moved since the last poll, else None.
         When the file disappears, ``state`` becomes None and ``gone_changed`` is set for that poll."""
         self.gone_changed = False
+        if self.path is None and not self._discover():
+            return None
         try:
             st = os.stat(self.path)
         except OSError:
@@ -255,5 +279,5 @@ class FollowWatcher:
 
     def banner_text(self) -> str:
         if self.state is None:
-            return f"following {self.path.name}: the instructor is not presenting right now"
+            return f"following the instructor: {self.error or 'not presenting right now'}"
         return self.state.describe() + "  (ctrl+j: jump there)"
