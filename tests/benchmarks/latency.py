@@ -17,7 +17,7 @@ async def section(runner) -> list[Row]:
     rows: list[Row] = []
     kernels = {
         "small kernel": (SMALL_KERNEL, "axpy", SMALL_SETUP, SMALL_CALL),
-        "trace kernel": (TRACE_KERNEL, "go_fast", TRACE_SETUP.replace("n", "10"), "go_fast(a)"),
+        "trace kernel": (TRACE_KERNEL, "go_fast", "n = 10\n" + TRACE_SETUP, "go_fast(a)"),
     }
     for name, (source, entry, setup, call) in kernels.items():
         to_compiled, to_panes = [], []
