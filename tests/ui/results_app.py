@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -10,16 +9,12 @@ from textual.widgets import Footer, Input
 
 from lab.ui.results import ResultsPanel
 
-FIXTURES = Path(__file__).parent / "results_fixtures"
 CSS = Path(__file__).resolve().parents[2] / "lab" / "ui" / "results.tcss"
 
 
-def load_events(name: str) -> list[dict]:
-    """Real engine events captured from lab.engine.runner.run_job_sync (see results_fixtures/README)."""
-    return json.loads((FIXTURES / f"{name}.json").read_text())
-
-
 class ResultsApp(App):
+    """Events come from real engine jobs (tests/ui/results_jobs.py)."""
+
     CSS_PATH = str(CSS)
 
     def __init__(self, **kw):
@@ -47,3 +42,7 @@ class ResultsApp(App):
         for e in events:
             self.panel.apply(e)
         return job
+
+    def screen_text(self) -> str:
+        """What the terminal shows now, as plain text (one line per row)."""
+        return "\n".join(s.text.rstrip() for s in self.screen._compositor.render_strips())

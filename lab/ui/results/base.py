@@ -12,6 +12,7 @@ from .codeview import CodeView
 
 STALE_RECOMPUTING = "stale — recomputing…"
 STALE_NONE = "stale — from the previous run; this run produced none"
+STALE_EDITED = "stale — the code changed; re-running soon…"
 
 
 class ResultPane(Vertical):
@@ -39,6 +40,17 @@ class ResultPane(Vertical):
     def mark_fresh(self) -> None:
         self.remove_class("-stale")
 
+    @property
+    def stale_note(self) -> str | None:
+        """The words of the stale marker, or None when the pane is current."""
+        return str(self.query_one(".stale-note", Static).content) if self.is_stale else None
+
+    FOCUS = "*"
+
+    def focus_target(self):
+        """The widget that takes the keys of this pane (what ResultsPanel.focus() focuses)."""
+        return next((w for w in self.query(self.FOCUS) if w.can_focus and w.display), None)
+
     def reset(self) -> None:
         """Forget everything shown (ResultsPanel.clear)."""
         self.mark_fresh()
@@ -49,10 +61,11 @@ class SearchablePane(ResultPane):
 
     BINDINGS = [
         Binding("slash", "search", "Search"),
-        Binding("n", "next_match", "Next"),
-        Binding("N,shift+n", "prev_match", "Prev"),
-        Binding("escape", "close_search", "Close search", show=False),
+        Binding("n", "next_match", "Next match"),
+        Binding("N", "prev_match", "Prev match"),
+        Binding("escape", "close_search", "Close search"),
     ]
+    FOCUS = "CodeView"
     LANGUAGE: str | None = None
     EMPTY = "nothing yet"
 
@@ -70,8 +83,8 @@ class SearchablePane(ResultPane):
     def view(self) -> CodeView:
         return self.query_one(CodeView)
 
-    def set_text(self, text: str, language=..., tags=None) -> None:
-        self.view.set_text(text, language, tags)
+    def set_text(self, text: str, language=..., tags=None, *, diff: bool = False) -> None:
+        self.view.set_text(text, language, tags, diff=diff)
         self._update_status()
 
     def reset(self) -> None:
@@ -79,6 +92,14 @@ class SearchablePane(ResultPane):
         self.view.set_text("")
 
     # search ---------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """n/N only once there is something to walk; Esc only while the search bar is open."""
+        if action in ("next_match", "prev_match"):
+            return bool(self.view.matches)
+        if action == "close_search":
+            return self.has_class("-searching")
+        return True
+
     def action_search(self) -> None:
         self.add_class("-searching")
         box = self.query_one(".search-input", Input)
@@ -89,6 +110,7 @@ class SearchablePane(ResultPane):
         if self.has_class("-searching"):
             self.remove_class("-searching")
             self.view.focus()
+            self.refresh_bindings()
 
     @on(Input.Submitted, ".search-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -101,6 +123,7 @@ class SearchablePane(ResultPane):
         self.add_class("-searching")
         count = self.view.search(query)
         self._update_status()
+        self.refresh_bindings()
         return count
 
     def action_next_match(self) -> None:

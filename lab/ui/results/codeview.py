@@ -32,6 +32,16 @@ def _lexer(name: str | None) -> Lexer | None:
     return get_lexer_by_name(LEXERS.get(name, name), stripnl=False, ensurenl=False)
 
 
+def _diff_tag(line: str) -> str:
+    if line.startswith(("+++", "---", "@@")):
+        return "header"
+    if line.startswith("+"):
+        return "added"
+    if line.startswith("-"):
+        return "removed"
+    return "same"
+
+
 class CodeView(ScrollView, can_focus=True):
     """Lines of text, highlighted lazily; optional per-line tags styled by component classes."""
 
@@ -49,6 +59,7 @@ class CodeView(ScrollView, can_focus=True):
         self._lex = _lexer(language)
         self._lines: list[str] = []
         self._tags: list[str | None] | None = None
+        self.diff = False  # lines are a unified diff of `language` text: +/- lines tinted
         self._cache: OrderedDict[int, Strip] = OrderedDict()
         self._theme_key: tuple | None = None
         self._token_styles: dict = {}
@@ -66,14 +77,22 @@ class CodeView(ScrollView, can_focus=True):
     def text(self) -> str:
         return "\n".join(self._lines)
 
-    def set_text(self, text: str, language: str | None = ..., tags: list[str | None] | None = None) -> None:
-        """Replace the content (cheap: no highlighting happens until lines are shown)."""
+    def set_text(self, text: str, language: str | None = ..., tags: list[str | None] | None = None, *,
+                 diff: bool = False) -> None:
+        """Replace the content (cheap: no highlighting happens until lines are shown).
+
+        With `diff=True` the text is a unified diff of `language` text: each line is still highlighted
+        as `language`, added lines tinted green, removed lines red, hunk headers styled as headers."""
         lines = text.split("\n") if text else []
         if lines and lines[-1] == "":
             lines.pop()
-        self.set_lines(lines, language, tags)
+        self.set_lines(lines, language, tags, diff=diff)
 
-    def set_lines(self, lines: list[str], language: str | None = ..., tags: list[str | None] | None = None) -> None:
+    def set_lines(self, lines: list[str], language: str | None = ..., tags: list[str | None] | None = None, *,
+                  diff: bool = False) -> None:
+        self.diff = diff
+        if diff and tags is None:
+            tags = [_diff_tag(ln) for ln in lines]
         if language is not ...:
             self.language = language
             self._lex = _lexer(language)
@@ -163,15 +182,16 @@ class CodeView(ScrollView, can_focus=True):
         line = self._lines[index]
         tag = self._tags[index] if self._tags is not None and index < len(self._tags) else None
         text = Text(no_wrap=True, end="")
-        if tag:
+        if tag in ("added", "removed", "same"):  # a diff line: highlight the code after the marker
+            text.append(line[:1], self.get_component_rich_style(f"codeview--{tag}", partial=True) if tag != "same" else "")
+            self._append_code(text, line[1:])
+            if tag != "same":
+                tint = self.get_component_rich_style(f"codeview--{tag}", partial=True)
+                text.stylize(Style(bgcolor=tint.bgcolor), 1, len(line))
+        elif tag:
             text.append(line, self.get_component_rich_style(f"codeview--{tag}", partial=True))
-        elif self._lex is not None and line:
-            for ttype, value in self._lex.get_tokens(line):
-                if ttype is Token.Text and value == "\n":
-                    continue
-                text.append(value.rstrip("\n"), self._token_style(ttype))
         else:
-            text.append(line)
+            self._append_code(text, line)
         starts = self._match_lines.get(index)
         if starts:
             n = len(self.query_text)
@@ -184,6 +204,15 @@ class CodeView(ScrollView, can_focus=True):
         if len(self._cache) > _CACHE_LINES:
             self._cache.popitem(last=False)
         return strip
+
+    def _append_code(self, text: Text, line: str) -> None:
+        if self._lex is not None and line:
+            for ttype, value in self._lex.get_tokens(line):
+                if ttype is Token.Text and value == "\n":
+                    continue
+                text.append(value.rstrip("\n"), self._token_style(ttype))
+        else:
+            text.append(line)
 
     def render_line(self, y: int) -> Strip:
         self._styles_for_theme()

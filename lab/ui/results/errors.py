@@ -44,9 +44,12 @@ class ErrorsPane(ResultPane):
         Binding("g", "jump", "Go to line"),
     ]
 
+    FOCUS = ".error-summary, .error-full"
+
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.errors: list[dict] = []
+        self.errors: list[dict] = []   # the current job's errors
+        self.shown: list[dict] = []    # what the pane shows (an older job's while stale)
         self.expanded = False
 
     def compose_body(self) -> ComposeResult:
@@ -59,31 +62,42 @@ class ErrorsPane(ResultPane):
 
     def add(self, ev: dict) -> None:
         self.errors.append(ev)
+        self.shown = self.errors
         self.mark_fresh()
         self._redraw()
 
     def finish(self) -> None:
         if not self.errors:
+            self.shown = self.errors
             self.mark_fresh()
             self._redraw()
 
     @property
     def jump_target(self) -> tuple[int, int] | None:
-        for ev in self.errors:
+        for ev in self.shown:
             if ev.get("line"):
                 return int(ev["line"]), int(ev.get("col") or 1)
         return None
 
     def _redraw(self) -> None:
-        if not self.errors:
+        if not self.shown:
             text = "[$success]no errors[/]"
         else:
-            text = "\n\n".join(render_error(ev) for ev in self.errors)
+            text = "\n\n".join(render_error(ev) for ev in self.shown)
             keys = "[dim]e: full text" + (" · g: go to line" if self.jump_target else "") + "[/]"
             text += "\n\n" + keys
         self.query_one(".error-text", Static).update(text)
-        full = "\n\n".join(str(ev.get("full") or ev.get("summary") or "") for ev in self.errors)
+        full = "\n\n".join(str(ev.get("full") or ev.get("summary") or "") for ev in self.shown)
         self.query_one(".error-full", CodeView).set_text(full)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """The keys show only when they can do something."""
+        if action == "toggle_full":
+            return bool(self.shown)
+        if action == "jump":
+            return self.jump_target is not None
+        return True
 
     def action_toggle_full(self) -> None:
         self.expanded = not self.expanded
@@ -105,4 +119,5 @@ class ErrorsPane(ResultPane):
     def reset(self) -> None:
         super().reset()
         self.errors = []
+        self.shown = []
         self._redraw()

@@ -42,6 +42,11 @@ class IRPane(SearchablePane):
         self.full = False
         self.diff = False
 
+    @property
+    def simd(self) -> bool:
+        """The shown code uses SIMD vector types (the badge and the tab's mark)."""
+        return bool(self.event and self.event.get("vectorized") and self.event.get("vector_types"))
+
     def compose_header(self) -> ComposeResult:
         with Horizontal(classes="ir-header"):
             yield Static("", classes="ir-mode")
@@ -65,6 +70,7 @@ class IRPane(SearchablePane):
             badge.display = False
         self.mark_fresh()
         self.render_view()
+        self.refresh_bindings()
 
     def reset(self) -> None:
         super().reset()
@@ -88,17 +94,18 @@ class IRPane(SearchablePane):
         if self.event is None:
             self._header()
             return
+        diff = False
         if self.diff:
             if self.previous is None:
-                text, lang = "; no previous run to compare with yet", self.kind
+                text = "; no previous run to compare with yet"
             else:
                 text = ir_diff(self._pick(self.previous), self._pick(self.event))
-                lang = "diff"
+                diff = bool(text)
                 if not text:
-                    text, lang = "; no change from the previous run", self.kind
+                    text = "; no change from the previous run"
         else:
-            text, lang = self._pick(self.event), self.kind
-        self.set_text(text, lang)
+            text = self._pick(self.event)
+        self.set_text(text, self.kind, diff=diff)
         self._header()
 
     def _header(self) -> None:
@@ -114,3 +121,8 @@ class IRPane(SearchablePane):
     def action_toggle_diff(self) -> None:
         self.diff = not self.diff
         self.render_view()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("toggle_full", "toggle_diff"):
+            return self.event is not None
+        return super().check_action(action, parameters)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.widgets import Static
 
@@ -85,8 +86,10 @@ class ParallelPane(SearchablePane):
     def compose_header(self) -> ComposeResult:
         yield Static("", classes="pane-header")
 
+    loops: int | None = None
+
     def show(self, ev: dict) -> None:
-        loops = ev.get("loops")
+        loops = self.loops = ev.get("loops")
         head = "no parallel loops found" if not loops else f"{loops} parallel loop{'s' if loops != 1 else ''} found"
         self.query_one(".pane-header", Static).update(head)
         self.mark_fresh()
@@ -94,23 +97,30 @@ class ParallelPane(SearchablePane):
 
     def reset(self) -> None:
         super().reset()
+        self.loops = None
         self.query_one(".pane-header", Static).update("")
 
 
 class ChecksPane(ResultPane):
     """Every check of the job: ✓/✗, name, message."""
 
+    FOCUS = ".checks-scroll"
+
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.checks: list[dict] = []
+        self.checks: list[dict] = []   # what is shown (an older job's while stale)
+        self._new_job = False
 
     def compose_body(self) -> ComposeResult:
-        yield Static("no checks in this step", classes="checks-list")
+        with VerticalScroll(classes="checks-scroll"):
+            yield Static("no checks in this step", classes="checks-list")
 
     def start_job(self) -> None:
-        self.checks = []
+        self._new_job = True
 
     def add(self, ev: dict) -> None:
+        if self._new_job:
+            self.checks, self._new_job = [], False
         self.checks.append(ev)
         self.mark_fresh()
         self._redraw()
@@ -125,5 +135,5 @@ class ChecksPane(ResultPane):
 
     def reset(self) -> None:
         super().reset()
-        self.checks = []
+        self.checks, self._new_job = [], False
         self._redraw()

@@ -16,26 +16,14 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
-from .base import STALE_NONE, ResultPane
+from .base import STALE_EDITED, STALE_NONE, ResultPane
 from .errors import ErrorsPane
 from .format import state_text
 from .ir import IRPane
+from .labels import COMPACT_BELOW, TABS, tab_label
 from .output import ChecksPane, OutputPane, ParallelPane, PTXPane, TypesPane
 from .timings import TimingsPane
 
-# tab id -> (full label, compact label)
-TABS = {
-    "output": ("Output", "Out"),
-    "errors": ("Errors", "Err"),
-    "llvm": ("LLVM IR", "IR"),
-    "asm": ("Assembly", "Asm"),
-    "types": ("Types", "Typ"),
-    "parallel": ("Parallel", "Par"),
-    "timings": ("Timings", "Time"),
-    "checks": ("Checks", "Chk"),
-    "ptx": ("PTX", "PTX"),
-}
-COMPACT_BELOW = 76  # panel width (cells) under which the compact labels are used
 # event type -> the tab it fills
 EVENT_TAB = {"compiled": "output", "output": "output", "error": "errors", "llvm": "llvm", "asm": "asm",
              "types": "types", "parallel": "parallel", "ptx": "ptx", "timings": "timings", "check": "checks"}
@@ -73,6 +61,7 @@ class ResultsPanel(Widget):
         self.filled: set[str] = set()   # tabs holding content (from this or an earlier job)
         self.fresh: set[str] = set()    # tabs that got an event of the current job
         self._compact: bool | None = None
+        self._labels: dict[str, str] = {}
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -104,6 +93,18 @@ class ResultsPanel(Widget):
     def on_resize(self) -> None:
         self._relabel()
 
+    def focus(self, scroll_visible: bool = True):
+        """Focus goes to the active pane's main view (the panel itself takes no keys)."""
+        target = self.pane(self.active_tab).focus_target()
+        if target is not None:
+            target.focus(scroll_visible)
+        return self
+
+    @property
+    def has_focus_inside(self) -> bool:
+        focused = self.screen.focused if self.is_attached else None
+        return focused is not None and self in focused.ancestors_with_self
+
     @property
     def tabs(self) -> TabbedContent:
         return self.query_one("#results-tabs", TabbedContent)
@@ -116,16 +117,47 @@ class ResultsPanel(Widget):
         return self.tabs.active
 
     def show_tab(self, tab: str) -> None:
-        """Switch tabs without moving focus (the editor keeps it)."""
+        """Switch tabs; focus follows only if it was already inside the panel (the editor keeps it)."""
+        inside = self.has_focus_inside
         self.tabs.active = tab
+        if inside:
+            self.focus()
+
+    def _tab_count(self, tab: str) -> str | None:
+        if tab == "errors":
+            n = len(self.pane("errors").shown)
+            return str(n) if n else None
+        if tab == "checks":
+            shown = self.pane("checks").checks
+            return f"{sum(1 for c in shown if c.get('passed'))}/{len(shown)}" if shown else None
+        if tab == "parallel" and "parallel" in self.filled:
+            return str(self.pane("parallel").loops or 0)
+        return None
+
+    def tab_state(self, tab: str) -> str:
+        """"empty" (nothing to show), "stale" (from an older run) or "current"."""
+        if tab not in self.filled or (tab == "errors" and not self.pane("errors").shown):
+            return "empty"
+        return "stale" if self.pane(tab).is_stale else "current"
 
     def _relabel(self) -> None:
+        """Tab labels carry counts; empty tabs are dimmed and stale ones italic (results.tcss)."""
         compact = self.size.width < COMPACT_BELOW
-        if compact == self._compact:
-            return
         self._compact = compact
-        for tab, (full, short) in TABS.items():
-            self.tabs.get_tab(tab).label = short if compact else full
+        for tab in TABS:
+            simd = tab in ("llvm", "asm") and self.pane(tab).simd
+            label = tab_label(tab, compact=compact, count=self._tab_count(tab), simd=simd)
+            widget = self.tabs.get_tab(tab)
+            if self._labels.get(tab) != label:
+                self._labels[tab] = label
+                widget.label = label
+            state = self.tab_state(tab)
+            widget.set_class(state == "empty", "-empty")
+            widget.set_class(state == "stale", "-stale")
+
+    def tab_label(self, tab: str) -> str:
+        """The plain words on a tab (tests, screen readers)."""
+        return self._labels.get(tab, TABS[tab][0])
 
     # ------------------------------------------------------------------ API
     def begin(self, job_id: str, kind: str = "jit", target: str = "cpu") -> None:
@@ -145,7 +177,24 @@ class ResultsPanel(Widget):
         self.pane("output").start_job()
         self.pane("errors").start_job()
         self.pane("checks").start_job()
+        if target != "cuda" and kind != "cuda":
+            self._hide_ptx()
         self._summary()
+        self._relabel()
+
+    def mark_stale(self, note: str = STALE_EDITED) -> None:
+        """The code changed but no job started yet: mark everything shown as stale, with `note`."""
+        for tab in self.filled:
+            self.pane(tab).mark_stale(note)
+        self._relabel()
+
+    def _hide_ptx(self) -> None:
+        if self.active_tab == "ptx":
+            self.show_tab("output")
+        self.tabs.hide_tab("ptx")
+        if "ptx" in self.filled:
+            self.pane("ptx").reset()
+            self.filled.discard("ptx")
 
     def clear(self) -> None:
         """Forget the job and every result."""
@@ -155,8 +204,9 @@ class ResultsPanel(Widget):
         self.filled, self.fresh = set(), set()
         for tab in TABS:
             self.pane(tab).reset()
-        self.tabs.hide_tab("ptx")
+        self._hide_ptx()
         self._summary()
+        self._relabel()
 
     def apply(self, event: dict) -> None:
         """Show one engine event; events of any job other than the current one are ignored."""
@@ -171,6 +221,8 @@ class ResultsPanel(Widget):
             self.filled.add(tab)
             self.fresh.add(tab)
         handler(event)
+        if tab or etype == "done":
+            self._relabel()
 
     # ------------------------------------------------------------------ events
     def _on_started(self, ev: dict) -> None:
@@ -193,7 +245,6 @@ class ResultsPanel(Widget):
         self.pane("errors").add(ev)
         if not ev.get("expected") and self.reason is None:
             self.reason = f"{ev.get('etype') or 'error'} ({ev.get('stage') or '?'})"
-        self._error_label()
         self.show_tab("errors")
 
     def _on_llvm(self, ev: dict) -> None:
@@ -211,6 +262,7 @@ class ResultsPanel(Widget):
         self.pane("parallel").show(ev)
 
     def _on_ptx(self, ev: dict) -> None:
+        """PTX exists only on a real GPU (the simulator sends none), so the tab shows only then."""
         pane = self.pane("ptx")
         pane.mark_fresh()
         pane.set_text(ev.get("text") or "")
@@ -237,9 +289,12 @@ class ResultsPanel(Widget):
                 self.state = "done"
         else:
             self.state = "failed"
+            cause = ev.get("cause")
+            if cause and self.reason is not None and cause not in self.reason.lower():
+                self.reason += f"; ended by {cause}"
             if self.reason is None:
-                if ev.get("cause"):
-                    self.reason = str(ev["cause"])
+                if cause:
+                    self.reason = f"ended by {cause}"
                 elif failed_checks:
                     self.reason = f"{len(failed_checks)} of {len(self.checks)} checks failed"
         # what this job never refreshed is not current: say so (and empty what must not linger)
@@ -253,16 +308,9 @@ class ResultsPanel(Widget):
                     self.filled.discard(tab)
                 else:
                     self.pane(tab).mark_stale(STALE_NONE)
-        self._error_label()
         self._summary()
 
     # ------------------------------------------------------------------ summary
-    def _error_label(self) -> None:
-        n = len(self.pane("errors").errors)
-        full, short = TABS["errors"]
-        label = short if self._compact else full
-        self.tabs.get_tab("errors").label = f"{label} {n}" if n else label
-
     def summary_text(self) -> str:
         """The plain words of the summary line (tests and screen readers)."""
         return self.query_one("#results-summary", Static).render().plain  # type: ignore[union-attr]

@@ -58,6 +58,7 @@ def _short(n: float) -> str:
 
 
 class TimingsPane(ResultPane):
+    FOCUS = ".timings-body"
     def __init__(self, **kw):
         super().__init__(**kw)
         self.event: dict | None = None
@@ -93,8 +94,8 @@ class TimingsPane(ResultPane):
     def _plot(self, series: list[dict]) -> None:
         plot = self.query_one(PlotextPlot)
         pts = [s for s in series if s.get("size") and s.get("jit_s")]
-        plot.display = bool(pts)
-        if not pts:
+        plot.display = len(pts) > 1  # one size is no curve: the table says it all
+        if not plot.display:
             return
         plt = plot.plt
         plt.clear_data()

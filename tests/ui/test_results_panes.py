@@ -1,0 +1,165 @@
+"""Each results pane filled from a REAL engine job's events (tests/ui/results_jobs.py)."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+from textual_plotext import PlotextPlot
+
+from lab.ui.results.format import fmt_seconds, fmt_speedup
+from tests.ui.results_app import ResultsApp
+from tests.ui.results_jobs import real_events
+
+SIZE = (110, 40)
+
+
+def of(events: list[dict], type_: str) -> list[dict]:
+    return [e for e in events if e["type"] == type_]
+
+
+async def test_output_pane_shows_each_call_with_stdout_stderr_and_result():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.feed(real_events("output"))
+        await pilot.pause()
+        view = app.panel.pane("output").view
+        lines = view.lines
+        assert lines[0].startswith("compiled (nopython) in ")
+        assert "▶ square(7)" in lines and "= 49" in lines
+        i = lines.index("▶ shout(3)")
+        assert lines[i + 1:i + 5] == ["line 0", "line 1", "line 2", "= 3"]
+        assert "to stdout" in lines
+        warned = lines.index("warned")
+        assert view._tags[warned] == "stderr"
+        assert view._tags[lines.index("= 49")] == "result"
+        assert app.panel.state == "done" and app.panel.tab_state("output") == "current"
+        assert "done in" in app.panel.summary_text()
+        assert "▶ square(7)" in app.screen_text()
+
+
+async def test_output_truncation_is_marked():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("flood_capped")
+        assert any(e.get("truncated") for e in of(events, "output"))
+        app.feed(events)
+        await pilot.pause()
+        pane = app.panel.pane("output")
+        assert pane.truncated
+        assert any("output truncated" in ln for ln in pane.view.lines)
+
+
+async def test_errors_pane_condensed_full_text_and_jump_to_line():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("typing_error")
+        err = of(events, "error")[0]
+        app.feed(events)
+        await pilot.pause()
+        panel = app.panel
+        assert panel.active_tab == "errors"
+        assert panel.tab_label("errors") == "Errors (1)"
+        assert "failed: TypingError (compile)" in panel.summary_text()
+        screen = app.screen_text()
+        assert "TypingError (compile stage, line 6)" in screen
+        assert '6 │     return x + "a"' in screen
+        assert "^^^^^^^^^^^^^^" in screen  # no column from Numba: the statement is underlined
+        assert "hint: Numba could not work out a type" in screen
+        pane = panel.pane("errors")
+        full = pane.query_one(".error-full")
+        assert not full.display or not pane.has_class("-expanded")
+        panel.focus()
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert pane.has_class("-expanded") and full.display
+        assert full.text.startswith(err["full"].split("\n")[0])
+        assert "Failed in nopython mode pipeline" in app.screen_text()
+        await pilot.press("g")
+        await pilot.pause()
+        assert [(m.line, m.col) for m in app.jumps] == [(6, 1)]
+
+
+async def test_worker_timeout_is_reported_with_its_cause():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("timeout")
+        assert events[-1]["cause"] == "timeout"
+        app.feed(events)
+        await pilot.pause()
+        assert app.panel.state == "failed"
+        assert "Timeout" in app.panel.summary_text()
+        text = app.panel.query_one(".error-text", Static).content
+        assert "stopped after 2 s" in text and "endless loop" in text
+        assert app.jumps == []
+
+
+async def test_types_and_parallel_panes():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        off = real_events("fastmath_off")
+        app.feed(off)
+        await pilot.pause()
+        types = app.panel.pane("types").view.text
+        assert types.rstrip() == of(off, "types")[0]["text"].rstrip()
+        assert "float64" in types and "total" in types
+        par = real_events("parallel")
+        app.feed(par)
+        await pilot.pause()
+        ev = of(par, "parallel")[0]
+        assert ev["loops"] >= 1
+        pane = app.panel.pane("parallel")
+        assert pane.view.text.rstrip() == ev["text"].rstrip()
+        assert str(pane.query_one(".pane-header", Static).content).startswith(f"{ev['loops']} parallel loop")
+        assert app.panel.tab_label("parallel") == f"Parallel ({ev['loops']})"
+        # the parallel job had no types view: the old one is kept but marked as not from this run
+        assert app.panel.pane("types").is_stale
+        assert "this run produced none" in app.panel.pane("types").stale_note
+
+
+async def test_timings_table_and_scaling_plot():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("timings")
+        ev = of(events, "timings")[0]
+        assert len(ev["series"]) == 3
+        app.feed(events)
+        app.panel.show_tab("timings")
+        await pilot.pause()
+        table = app.panel.query_one(DataTable)
+        rows = {str(table.get_row(k)[0]): str(table.get_row(k)[1]) for k in table.rows}
+        assert rows["steady min"] == fmt_seconds(ev["jit"]["min_s"])
+        assert rows["Python min"] == fmt_seconds(ev["python"]["min_s"])
+        assert rows["speed-up"] == fmt_speedup(ev["speedup"])
+        assert rows["compile"] != "—" and rows["first call"] != "—"
+        plot = app.panel.query_one(PlotextPlot)
+        assert plot.display
+        screen = app.screen_text()
+        assert "time vs input size" in screen and "100k" in screen
+        if ev.get("python_note"):  # the baseline was cut at its budget: the pane says so
+            assert ev["python_note"] in str(app.panel.query_one(".timing-notes", Static).content)
+
+
+async def test_timings_of_one_size_have_no_plot():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("timing_once")
+        ev = of(events, "timings")[0]
+        assert len(ev["series"]) <= 1
+        app.feed(events)
+        app.panel.show_tab("timings")
+        await pilot.pause()
+        assert not app.panel.query_one(PlotextPlot).display
+        assert "speed-up" in app.screen_text()
+
+
+async def test_checks_pane_lists_passes_and_failures():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.feed(real_events("checks"))
+        app.panel.show_tab("checks")
+        await pilot.pause()
+        assert app.panel.tab_label("checks") == "Checks (2/3)"
+        assert "failed: 1 of 3 checks failed" in app.panel.summary_text()
+        screen = app.screen_text()
+        assert "✗ equal total(a) — total(a) should double every element" in screen
+        assert "✓ nopython" in screen
