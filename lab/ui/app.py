@@ -47,7 +47,7 @@ class LabApp(App):
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit"),
-        Binding("ctrl+j", "jump_to_instructor", "To instructor", show=False),
+        Binding("ctrl+j", "jump_to_instructor", "To instructor"),
     ]
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -64,6 +64,11 @@ class LabApp(App):
         register_themes(self)
         self.theme = LIGHT if self.settings.theme == "light" else "textual-dark"
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "jump_to_instructor":
+            return self.follow.following  # only offered (and shown in the footer) with --follow
+        return True
+
     # ------------------------------------------------------------ start / stop
     def on_mount(self) -> None:
         from lab.ui.screens.lesson_list import LessonListScreen
@@ -74,7 +79,10 @@ class LabApp(App):
             self.open_lesson(self.settings.open_lesson)
         if self.settings.engine:
             self.call_after_refresh(self._start_engine)
+        if self.follow.error:
+            self.notify(self.follow.error, title="--follow", severity="warning", timeout=15)
         if self.follow.following:
+            self.follow_text = self.follow.watcher.banner_text()
             self.set_interval(1.0, self._poll_follow)
             self._poll_follow()
 
@@ -115,6 +123,7 @@ class LabApp(App):
         self.exit()
 
     async def on_unmount(self) -> None:
+        self.follow.close()
         for screen in self.screen_stack:
             if hasattr(screen, "save_draft"):
                 screen.save_draft()
@@ -156,15 +165,13 @@ class LabApp(App):
         self.follow.publish(lesson, step_index, self.catalog.index(lesson.id) + 1)
 
     def _poll_follow(self) -> None:
-        state = self.follow.poll()
-        if state is None:
+        text = self.follow.poll()
+        if text is None or text == self.follow_text:
             return
-        text = self.follow.banner_text(state)
-        if text != self.follow_text:
-            self.follow_text = text
-            for screen in self.screen_stack:
-                for banner in screen.query("FollowBanner"):
-                    banner.show_text(text)
+        self.follow_text = text
+        for screen in self.screen_stack:
+            for banner in screen.query("FollowBanner"):
+                banner.show_text(text)
 
     def action_jump_to_instructor(self) -> None:
         target = self.follow.last
