@@ -51,7 +51,7 @@ def _code_rules(path, step: Step, base, field: str, source: str, data, text, at,
         defs = [n for n in ast.walk(tree)
                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == step.entry]
         if not defs:
-            at(loc, f"{dotted(loc)}: entry {step.entry!r} is not defined here (expected `def {step.entry}(...)`)")
+            at(base + ("entry",) if field == "code" else loc, f"{dotted(loc)}: entry {step.entry!r} is not defined here (expected `def {step.entry}(...)`)")
             return False
         if step.kind in DECORATED_KINDS:
             try:

@@ -7,6 +7,7 @@ Never raises on bad input: problems come back as LessonError values.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,10 +64,33 @@ def parse_yaml_text(text: str, path: Path) -> tuple[object, list[LessonError]]:
     if data is None:
         return None, [LessonError(path, 1, 1, "the file is empty (expected a lesson mapping with id, title, steps)")]
     if not isinstance(data, dict):
-        line, col = _node_pos(data) or (0, 0)
+        line, col = _node_pos(data) or (_first_content_line(text), 0)
         return None, [LessonError(path, line + 1, col + 1,
                                   f"the top level is a {_kind(data)} (expected a mapping with id, title, steps)")]
     return data, []
+
+
+def _first_content_line(text: str) -> int:
+    """0-based index of the first line that is not blank or a comment."""
+    for i, ln in enumerate(text.splitlines()):
+        if ln.strip() and not ln.lstrip().startswith("#"):
+            return i
+    return 0
+
+
+_OPEN_QUOTE = re.compile(r'^\s*(?:-\s+)?[^\s#"\'][^:#]*:\s+"')
+
+
+def _unclosed_quote_line(lines: list[str], before: int) -> int | None:
+    """0-based line of a `key: "...` whose double quote is not closed on that line, searching up from
+    line `before` (0-based), or None. A quoted scalar may span lines, so YAML only notices later."""
+    for i in range(min(before, len(lines) - 1), -1, -1):
+        ln = lines[i]
+        if _OPEN_QUOTE.match(ln):
+            body = ln[ln.index('"', ln.index(":")):]
+            if len(re.findall(r'(?<!\\)"', body)) % 2 == 1:
+                return i
+    return None
 
 
 def _yaml_error(path: Path, text: str, exc: Exception) -> LessonError:
@@ -88,6 +112,13 @@ def _yaml_error(path: Path, text: str, exc: Exception) -> LessonError:
         tab_col = src.find("\t") + 1 if "\t" in src else col
         return LessonError(path, line, tab_col,
                            "tab character used for indentation (expected spaces; YAML does not allow tabs here)")
+    if "quoted scalar" in str(context or "") or "mapping values are not allowed" in problem:
+        q = _unclosed_quote_line(lines, line - 2)
+        if q is not None and q < line - 1:
+            src_q = lines[q]
+            return LessonError(path, q + 1, src_q.index('"', src_q.index(":")) + 1,
+                               f"YAML syntax error: this double quote is not closed on its line, so YAML read "
+                               f"on to line {line} and found: {problem} (expected a closing \")")
     msg = f"YAML syntax error: {problem}"
     if context and context not in problem:
         msg += f" ({context})"
@@ -171,7 +202,7 @@ def locate(data, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
         lc = getattr(node, "lc", None)
         try:
             if isinstance(node, dict):
-                p = lc.key(key) if (at_key and i == len(loc) - 1) else lc.value(key)
+                p = lc.key(key) if (at_key and i == len(loc) - 1 or child is None) else lc.value(key)
             else:
                 p = lc.item(key)
             if p is not None:
@@ -194,7 +225,7 @@ def yaml_path(data, loc: Loc) -> Loc:
     for i, key in enumerate(loc):
         child = _child(node, key)
         if child is _MISSING:
-            if i == len(loc) - 1:
+            if i == len(loc) - 1 and isinstance(node, dict) and isinstance(key, str):
                 out.append(key)
             continue
         out.append(key)
@@ -242,8 +273,10 @@ def _did_you_mean(word, choices) -> str:
 
 
 def _got(v) -> str:
+    if v is None:
+        return "null (an empty value)"
     if isinstance(v, (dict, list)):
-        return f"a {_kind(v)}"
+        return f"a {_kind(v)}" if len(v) else f"an empty {_kind(v)}"
     r = repr(plain(v))
     if len(r) > 40:
         r = r[:37] + "..."
@@ -254,6 +287,7 @@ def validation_errors(path: Path, data, exc: ValidationError) -> list[LessonErro
     """pydantic errors -> LessonErrors at the YAML positions they are about."""
     out: list[LessonError] = []
     seen: set[tuple] = set()
+    merged: dict[tuple, tuple[int, str]] = {}
     for err in exc.errors(include_url=False):
         ypath = yaml_path(data, tuple(err["loc"]))
         etype = err["type"]
@@ -294,10 +328,22 @@ def validation_errors(path: Path, data, exc: ValidationError) -> list[LessonErro
             line, col = locate(data, ypath)
         else:
             what = err["msg"]
-            if what.startswith("Input should be "):
+            if etype in ("model_type", "model_attributes_type", "dict_type"):
+                what = "expected a mapping (key: value lines)"
+            elif etype == "too_short":
+                what = f"expected at least {ctx.get('min_length', 1)} item(s)"
+            elif what.startswith("Input should be "):
                 what = "expected " + what[len("Input should be "):]
-            msg = f"{name}: {what}, got {_got(value)}" if value is not _MISSING else f"{name}: {what}"
             line, col = locate(data, ypath)
+            prev = merged.get(ypath)
+            if prev is not None:  # a union: "expected a valid integer or a valid number"
+                idx, first_what = prev
+                first_what = f"{first_what} or {what.removeprefix('expected ')}"
+                merged[ypath] = (idx, first_what)
+                out[idx] = LessonError(path, line, col, f"{name}: {first_what}, got {_got(value)}")
+                continue
+            msg = f"{name}: {what}, got {_got(value)}" if value is not _MISSING else f"{name}: {what}"
+            merged[ypath] = (len(out), what)
         key = (line, col, msg)
         if key not in seen:
             seen.add(key)
