@@ -63,7 +63,9 @@ class JobRun:
         self.job, self.send, self.simulator = job, send, simulator
         self.t0 = time.perf_counter()
         self.path = (work_dir / f"{job.workfile}.py").resolve()
-        self.module_name = f"lab_{_sanitize(Path(job.workfile).name)}_{counter}"
+        # stable per workfile: cache=True pickles the module name and a later worker process imports
+        # it by that name to load the cache (a per-job counter made that fail: ModuleNotFoundError)
+        self.module_name = f"lab_{_sanitize(job.workfile)}"
         self.source = job.source
         self.compiled_sent = False
         self.pending: list[dict] = []
@@ -234,6 +236,7 @@ class JobRun:
             if not self._call(call):
                 break
             self.maybe_compiled()
+        self._cache_note()
         if self.errors or self.expected_seen:
             if not self.compiled_sent:
                 self.flush_pending()
@@ -243,6 +246,20 @@ class JobRun:
         self._views()
         self._timing()
         self._checks()
+
+    def _cache_note(self) -> None:
+        """With cache=True, say where the cache went, and why if it is not NUMBA_CACHE_DIR."""
+        if not (self.opts and self.opts.cache):
+            return
+        cache_path = getattr(getattr(self.entry_obj, "_cache", None), "_cache_path", None)
+        if not cache_path:
+            return
+        wanted = os.environ.get("NUMBA_CACHE_DIR", "")
+        if wanted and not str(cache_path).startswith(wanted):
+            note = (f"numba-lab: the cache folder {wanted} (NUMBA_CACHE_DIR) is not writable, so Numba "
+                    f"fell back to {cache_path}. Check the folder's permissions or set NUMBA_CACHE_DIR "
+                    "to a folder you own (numba-lab doctor lists the state folders).\n")
+            self.emit("output", call=None, stdout="", stderr=note, result=None, truncated=False)
 
     def _call(self, call: str) -> bool:
         ns = self.ns
