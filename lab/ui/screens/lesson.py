@@ -207,7 +207,9 @@ class LessonScreen(Screen):
         """Any change to the code: save the draft soon, re-run soon, mark the results as old."""
         self._dirty = True
         self.status.draft_note = "editing…"
-        self.results.set_class(True, "-edited")
+        if not self.results.has_class("-edited"):
+            self.results.set_class(True, "-edited")
+            self.results.mark_stale()  # old results are not about this code any more
         self._draft_timer = self._restart(self._draft_timer, DRAFT_DEBOUNCE_S, self.save_draft)
         self._run_timer = self._restart(self._run_timer, RUN_DEBOUNCE_S, self.run_now)
 
