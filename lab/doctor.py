@@ -125,7 +125,10 @@ class Probe:
         env.pop("NUMBA_ENABLE_CUDASIM", None)
         if sim:
             env["NUMBA_ENABLE_CUDASIM"] = "1"
-        env["NUMBA_CACHE_DIR"] = str(paths.numba_cache_dir())
+        try:
+            env["NUMBA_CACHE_DIR"] = str(paths.numba_cache_dir())
+        except OSError:  # reported by check_state; the probe still runs
+            pass
         self.timeout = timeout
         self.t0 = time.monotonic()
         self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,

@@ -94,8 +94,9 @@ def format_report(doc: dict) -> str:
 def main(args) -> int:
     progress = Progress.load()
     doc = report(progress, _loaded_lessons(args))
-    if getattr(args, "json", False):
-        print(json.dumps(doc, indent=1))
-    else:
-        print(format_report(doc))
+    text = json.dumps(doc, indent=1) if getattr(args, "json", False) else format_report(doc)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:  # `numba-lab progress | head`
+        sys.stderr.close()
     return 0
