@@ -25,5 +25,5 @@ def tab_label(tab: str, *, compact: bool, count: str | None = None, simd: bool =
     if count:
         label += f" ({count})"
     if simd:
-        label += " ⚡" if compact else " SIMD"
+        label += " ≋" if compact else " SIMD"
     return label

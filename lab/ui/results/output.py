@@ -29,9 +29,14 @@ class OutputPane(SearchablePane):
         self._lines, self._tags, self.truncated = [], [], False
 
     def _add(self, text: str, tag: str | None) -> None:
-        for line in text.split("\n"):
-            self._lines.append(line)
-            self._tags.append("note" if _TRUNC_RE.match(line) else tag)
+        lines = text.split("\n")
+        start = len(self._lines)
+        self._lines.extend(lines)
+        self._tags.extend([tag] * len(lines))
+        if "[..." in text:  # the engine's "head ... tail" cut marker reads as a note
+            for i, line in enumerate(lines, start):
+                if line.startswith("[...") and _TRUNC_RE.match(line):
+                    self._tags[i] = "note"
 
     def add_compiled(self, ev: dict) -> None:
         sigs = ev.get("signatures") or []
@@ -63,7 +68,8 @@ class OutputPane(SearchablePane):
     def _flush(self) -> None:
         self.mark_fresh()
         at_bottom = self.view.scroll_y >= self.view.max_scroll_y
-        self.set_text("\n".join(self._lines), None, list(self._tags))
+        self.view.set_lines(list(self._lines), None, list(self._tags))
+        self._update_status()
         if at_bottom and self.view.max_scroll_y:
             self.view.scroll_end(animate=False)
 
