@@ -153,7 +153,12 @@ def _demangle_one(m: re.Match) -> str:
     if pm:
         sym, tail = sym[: pm.start()], sym[pm.start():]
     name = demangle(sym)
-    return m.group(0) if name == sym else f'"{name}"{tail}'
+    if name == sym:
+        return m.group(0)
+    text, start, end = m.string, m.start(), m.end()
+    if start > 0 and text[start - 1] == '"' and end < len(text) and text[end] == '"':
+        return name + tail  # already quoted (LLVM's @"...")
+    return f'"{name}"{tail}'
 
 
 def demangle_text(text: str) -> str:

@@ -13,7 +13,7 @@ from lab.engine.runner import Runner, cuda_mode
 
 from engine_support import by_type, collect, one
 
-pytestmark = [pytest.mark.gpu,
+pytestmark = [pytest.mark.gpu, pytest.mark.asyncio(loop_scope="module"),
               pytest.mark.skipif(cuda_mode("auto") != "real", reason="no NVIDIA GPU/driver on this machine")]
 
 KERNEL = """from numba import cuda
