@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,9 @@ def parse_yaml_text(text: str, path: Path) -> tuple[object, list[LessonError]]:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return None, [LessonError(path, 1, 1, "the file is empty (expected a lesson mapping with id, title, steps)")]
     try:
-        data = _yaml().load(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ruamel warns (ReusedAnchorWarning) instead of failing
+            data = _yaml().load(text)
     except Exception as exc:  # noqa: BLE001 - ruamel raises many error classes; all become file:line
         return None, [_yaml_error(path, text, exc)]
     if data is None:
@@ -150,12 +153,24 @@ def _kind(v) -> str:
     return type(v).__name__
 
 
-def plain(v):
+MAX_NODES = 200_000  # aliases can make a small file huge ("billion laughs"); no lesson comes near this
+
+
+class TooBig(ValueError):
+    """The YAML expands to more than MAX_NODES values (usually through aliases)."""
+
+
+def plain(v, _count=None):
     """ruamel's round-trip types -> plain Python (dict/list/str/int/float/bool/None) for pydantic."""
+    if _count is None:
+        _count = [0]
+    _count[0] += 1
+    if _count[0] > MAX_NODES:
+        raise TooBig(f"the file expands to more than {MAX_NODES} values (through aliases?)")
     if isinstance(v, dict):
-        return {plain(k): plain(x) for k, x in v.items()}
+        return {plain(k, _count): plain(x, _count) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        return [plain(x) for x in v]
+        return [plain(x, _count) for x in v]
     if isinstance(v, bool):
         return bool(v)
     if isinstance(v, int):

@@ -22,7 +22,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from lab.lesson_model import (CHECK_MODELS, STEP_KINDS, TARGETS, VIEWS, ExpectError, Lesson, Step,  # noqa: F401
                               TimingSpec)
 from lab.lesson_rules import rule_errors
-from lab.lesson_yaml import LessonError, locate, plain, read_yaml, validation_errors
+from lab.lesson_yaml import LessonError, TooBig, locate, plain, read_yaml, validation_errors
 
 __all__ = ["Lesson", "Step", "TimingSpec", "ExpectError", "LessonError", "LessonFileError", "LoadResult",
            "load_lessons", "load_lesson_file", "lesson_files", "builtin_lessons_dir", "lesson_json_schema",
@@ -103,7 +103,9 @@ def _load(path: Path) -> tuple[Lesson | None, list[LessonError], object]:
                                              isinstance(node, (LiteralScalarString, FoldedScalarString)))
         return lesson, [], data
     except RecursionError:
-        return None, [LessonError(path, 1, 1, "the YAML nests too deeply")], None
+        return None, [LessonError(path, 1, 1, "the YAML nests too deeply (expected a lesson mapping)")], None
+    except TooBig as exc:
+        return None, [LessonError(path, 1, 1, f"{exc} (expected a lesson of ordinary size)")], None
     except Exception as exc:  # noqa: BLE001 - a loader bug must not hide the other files
         return None, [LessonError(path, 1, 1, f"internal error while loading ({type(exc).__name__}: {exc}); "
                                              "please report it")], None
