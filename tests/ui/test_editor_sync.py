@@ -59,7 +59,9 @@ async def test_locked_option_is_disabled_with_its_reason():
         parallel = screen.query_one("#opt-parallel", Checkbox)
         assert parallel.disabled
         note = str(screen.query_one("#lock-note", Static).render())
-        assert "parallel: Parallel loops come later." in note
+        assert "locked here: parallel" in note
+        reasons = str(screen.query_one("#step-locks", Static).render())
+        assert "parallel: Parallel loops come later." in reasons
         # only the CPU target is allowed in this step
         assert screen.query_one("#target-cuda").disabled
         assert not screen.query_one("#target-cpu").disabled

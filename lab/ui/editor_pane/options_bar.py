@@ -120,12 +120,10 @@ class OptionsBar(Widget):
         self._locks = dict(locks)
         self._decorator = decorator
         applies = _APPLIES.get(decorator, _APPLIES["jit"])
-        notes = []
         for name in BOOL_TOGGLES + ("signature",):
             widget = self.query_one(f"#opt-{name}")
             reason = locks.get(name)
             if reason:
-                notes.append(f"{name}: {reason}")
                 widget.disabled = True
                 widget.tooltip = f"locked here: {reason}"
             elif name not in applies:
@@ -140,8 +138,9 @@ class OptionsBar(Widget):
             button.disabled = not ok
             button.tooltip = None if ok else f"{TARGET_LABELS[key]} is not used in this step"
         note = self.query_one("#lock-note", Static)
-        note.update(("locked: " + "; ".join(notes)) if notes else "")
-        note.display = bool(notes)
+        names = [name for name in BOOL_TOGGLES + ("signature",) if locks.get(name)]
+        note.update(f"locked here: {', '.join(names)} (why: see the step text)" if names else "")
+        note.display = bool(names)
 
     # ------------------------------------------------------------ show values (no messages)
     def show(self, opts: Options | None, target: str) -> None:

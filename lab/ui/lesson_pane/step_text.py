@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
@@ -11,13 +12,14 @@ class StepText(VerticalScroll, can_focus=True):
     """Scrollable reading pane (focusable so the keyboard can scroll it)."""
 
     BINDINGS = [
-        ("up", "scroll_up", "Scroll up"),
-        ("down", "scroll_down", "Scroll down"),
+        Binding("up", "scroll_up", "Scroll up", show=False),
+        Binding("down", "scroll_down", "Scroll down", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="step-heading")
         yield Markdown("", id="step-markdown")
+        yield Static("", id="step-locks", classes="-empty")
         yield Static("", id="step-checks", classes="-empty")
         yield Static("", id="step-hints", classes="-empty")
 
@@ -27,6 +29,13 @@ class StepText(VerticalScroll, can_focus=True):
         self.show_checks(None)
         self.show_hints([], 0)
         self.scroll_home(animate=False)
+
+    def show_locks(self, locks: dict[str, str]) -> None:
+        """Why some options cannot be toggled in this step (the options bar only names them)."""
+        widget = self.query_one("#step-locks", Static)
+        lines = [f"[b]{_esc(name)}[/b]: {_esc(reason)}" for name, reason in locks.items()]
+        widget.update("[b]Locked in this step[/b]\n" + "\n".join(lines) if lines else "")
+        widget.set_class(not lines, "-empty")
 
     def show_hints(self, hints: list[str], revealed: int) -> None:
         widget = self.query_one("#step-hints", Static)

@@ -56,6 +56,22 @@ class LessonScreen(Screen):
         self._draft_timer: Timer | None = None
         self._check_results: list[dict] = []
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Keys that do nothing on this step are shown dimmed in the footer (None = disabled)."""
+        step = self.step
+        if step is None:
+            return True
+        read = catalog.is_read(step)
+        if action in ("run", "reset", "toggle_text", "focus") and read:
+            return None
+        if action == "check" and not catalog.is_exercise(step):
+            return None
+        if action == "hint" and not getattr(step, "hints", None):
+            return None
+        if action == "solution" and not getattr(step, "solution", None):
+            return None
+        return True
+
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield FollowBanner()
@@ -119,6 +135,7 @@ class LessonScreen(Screen):
             f"[b]{escape(self.lesson.title)}[/b]  ·  step {index + 1}/{len(steps)}: "
             f"{escape(step.title)}  [dim]({kind})[/dim]")
         self.query_one(StepText).show_step(f"[b]{index + 1}. {escape(step.title)}[/b]", step.text)
+        self.query_one(StepText).show_locks({} if read else catalog.locks(step))
         self.set_class(True, "-show-text")
         self.results.clear()
         self.status.job_note = ""
@@ -146,6 +163,7 @@ class LessonScreen(Screen):
         else:
             self.query_one(StepText).focus()
         app.publish_position(self.lesson, index)
+        self.refresh_bindings()
 
     def action_next_step(self) -> None:
         step = self.step
@@ -372,7 +390,9 @@ class LessonScreen(Screen):
             failed = sum(1 for r in results if not r.get("passed"))
             why = f"{failed} of {len(results)} checks failed" if results else "the code did not run to the checks"
             if errors and not results:
-                why += f": {errors[0].get('etype')}: {errors[0].get('summary', '')}".rstrip()
+                etype, summary = str(errors[0].get("etype") or "error"), str(errors[0].get("summary") or "")
+                first = summary.strip().splitlines()[0] if summary.strip() else ""
+                why += ": " + (first if first.startswith(etype) else f"{etype}: {first}").rstrip(": ")
             summary = f"[red b]Not yet[/] — {escape(why)} (attempt {state.attempts}). ctrl+g for a hint."
         self.query_one(StepText).show_checks(results, summary)
 
