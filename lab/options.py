@@ -49,7 +49,10 @@ class Options:
         """A copy with one option changed (``name`` must be a field)."""
         if name not in {f.name for f in fields(self)}:
             raise OptionsError(f"unknown option {name!r}")
-        return replace(self, **{name: value})
+        changes = {name: value}
+        if name == "fastmath":  # the toggle replaces a flag-set form kept verbatim in extra
+            changes["extra"] = tuple(pair for pair in self.extra if pair[0] != "fastmath")
+        return replace(self, **changes)
 
     def to_json(self) -> dict:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -182,6 +185,9 @@ def _parse_node(node: ast.expr, src: str) -> tuple[str, Options]:
             raise OptionsError(f"{name}= given twice")
         if name in ("nopython", "boundscheck"):
             kw[name] = _literal_bool(name, value, allow_none=True)
+        elif name == "fastmath" and isinstance(value, (ast.Set, ast.Dict)):
+            # Numba's flag-set form, fastmath={'reassoc', 'contract'}: no toggle for it, kept verbatim
+            extra.append((name, ast.get_source_segment(src, value) or ast.unparse(value)))
         elif name in _BOOL_KW:
             kw[name] = bool(_literal_bool(name, value, allow_none=False))
         elif name == "target":

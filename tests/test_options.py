@@ -148,3 +148,12 @@ def test_no_numba_import():
 
     code = "import sys, lab.options; assert 'numba' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_fastmath_flag_set_is_kept_and_the_toggle_replaces_it():
+    text = "@njit(fastmath={'reassoc', 'nsz'})"
+    opts = parse_decorator(text)
+    assert opts.fastmath is False and opts.extra == (("fastmath", "{'reassoc', 'nsz'}"),)
+    assert render_decorator(opts) == text
+    assert render_decorator(opts.with_toggle("fastmath", True)) == "@njit(fastmath=True)"
+    assert render_decorator(opts.with_toggle("fastmath", False)) == "@njit"
