@@ -88,6 +88,26 @@ def spin(n):
     return s
 """
 
+BIG = """import numpy as np
+from numba import njit
+
+
+@njit
+def big(a):
+    return (np.sort(a)[0] + np.argsort(a)[0] + np.unique(a).size + np.argsort(a, kind="mergesort")[0]
+            + np.median(a))
+"""
+
+INC = """from numba import cuda
+
+
+@cuda.jit
+def inc(a):
+    i = cuda.grid(1)
+    if i < a.size:
+        a[i] += 1
+"""
+
 SIZES = [1_000, 10_000, 100_000]
 
 
@@ -99,7 +119,15 @@ def _jobs() -> dict[str, Job]:
         "fastmath_on": Job(source=SUM, options=Options(decorator="njit", fastmath=True), workfile="results/sum",
                            **base),
         "parallel": Job(source=PAR, entry="scale", target="parallel", setup="import numpy as np\na = np.ones(1000)",
-                        calls=["scale(a)[:3]"], views=["parallel"], workfile="results/par"),
+                        calls=["scale(a)[:3]"], views=["parallel", "llvm", "asm"], workfile="results/par"),
+        "big_module": Job(source=BIG, entry="big", views=["llvm", "asm"], workfile="results/big",
+                          setup="import numpy as np\na = np.linspace(0.0, 1.0, 100)", calls=["big(a) > 0"],
+                          timeout_s=60.0),
+        "expected_error": Job(source=TYPO, entry="add", calls=["add(2, 3)"], views=["llvm"], workfile="results/typo2",
+                              expect_error={"type": "TypingError", "match": "add"}),
+        "cuda": Job(source=INC, entry="inc", kind="cuda", target="cuda", setup="import numpy as np\na = np.zeros(8)",
+                    calls=["inc[1, 8](a)", "a.sum()"], timing=Timing(call="inc[1, 8](a)", baseline=False),
+                    workfile="results/inc"),
         "typing_error": Job(source=TYPO, entry="add", calls=["add(2, 3)"], views=["llvm"], workfile="results/typo"),
         "output": Job(source=PRINTS, entry="square", calls=["square(7)", "shout(3)", "print('to stdout')",
                                                              "import sys; sys.stderr.write('warned\\n')"],
@@ -124,7 +152,7 @@ def _jobs() -> dict[str, Job]:
 
 
 async def _run_all(jobs: dict[str, Job], work: Path) -> dict[str, list[dict]]:
-    runner = Runner(work_dir=work, cuda="off")
+    runner = Runner(work_dir=work, cuda="auto")  # simulator here; a real GPU where there is one
     await runner.start()
     try:
         out = {}

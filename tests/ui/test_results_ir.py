@@ -3,6 +3,8 @@ search with / then n/N."""
 
 from __future__ import annotations
 
+import time
+
 from textual.widgets import Input, Static
 
 from lab.engine.irtext import ir_diff
@@ -143,3 +145,40 @@ async def test_search_with_slash_then_n_and_N():
         # a term that is not there
         assert pane.run_search("no-such-thing-here") == 0
         assert str(status.content) == "no match"
+
+
+async def test_full_module_of_thousands_of_lines_renders_only_what_is_visible():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("big_module")
+        app.feed(events)
+        app.panel.show_tab("llvm")
+        app.panel.focus()
+        await pilot.pause()
+        for tab in ("llvm", "asm"):
+            app.panel.show_tab(tab)
+            await pilot.pause()
+            pane = app.panel.pane(tab)
+            full = one(events, tab)["full"]
+            assert full.count("\n") >= 5000
+            t0 = time.perf_counter()
+            await pilot.press("f")
+            await pilot.pause()
+            shown = time.perf_counter() - t0
+            view = pane.view
+            assert same(view.text, full)
+            height = view.scrollable_content_region.height
+            assert len(view._cache) <= height + 2  # virtualised: only visible lines were highlighted
+            t0 = time.perf_counter()
+            await pilot.press("end")
+            await pilot.pause()
+            to_end = time.perf_counter() - t0
+            assert view.scroll_y == view.max_scroll_y > 5000 - height
+            last = full.expandtabs(8).rstrip("\n").split("\n")[-1].rstrip()
+            assert last[:60] in app.screen_text()
+            t0 = time.perf_counter()
+            count = pane.run_search("call")
+            searched = time.perf_counter() - t0
+            assert count > 10
+            print(f"\n[bench] {tab} full module, {len(view.lines)} lines: shown {shown * 1e3:.0f} ms, "
+                  f"end {to_end * 1e3:.0f} ms, search {searched * 1e3:.0f} ms ({count} matches)")

@@ -163,3 +163,36 @@ async def test_checks_pane_lists_passes_and_failures():
         screen = app.screen_text()
         assert "✗ equal total(a) — total(a) should double every element" in screen
         assert "✓ nopython" in screen
+
+
+async def test_an_error_the_step_expects_is_not_a_failure():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("expected_error")
+        assert of(events, "error")[0]["expected"] and events[-1]["ok"]
+        app.feed(events)
+        await pilot.pause()
+        assert app.panel.state == "expected"
+        assert "done — expected TypingError" in app.panel.summary_text()
+        assert "expected by this step ✓" in app.screen_text()
+
+
+async def test_cuda_job_simulator_label_or_real_ptx():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("cuda")
+        assert not of(events, "error"), of(events, "error")
+        app.feed(events)
+        await pilot.pause()
+        ptx = of(events, "ptx")
+        if events[0]["simulator"]:  # no GPU here: always labelled, and no PTX tab
+            assert not ptx
+            assert "simulator" in app.panel.summary_text()
+            assert app.panel.tabs.get_tab("ptx").display is False
+            app.panel.show_tab("timings")
+            await pilot.pause()
+            assert "simulator — numbers are not GPU speed" in app.screen_text()
+        else:  # a real GPU: the PTX tab appears with the kernel's PTX
+            assert ptx and app.panel.tabs.get_tab("ptx").display
+            assert app.panel.pane("ptx").view.text.rstrip() == ptx[0]["text"].expandtabs(8).rstrip()
+            assert "simulator" not in app.panel.summary_text()

@@ -106,6 +106,21 @@ class CodeView(ScrollView, can_focus=True):
             self.search(self.query_text, jump=False)
         self.refresh()
 
+    # ---------------------------------------------------------------- jumps
+    # No smooth scrolling for big jumps: an animation re-highlights every line it passes, and over
+    # SSH each frame costs bandwidth. Home/End/PgUp/PgDn land at once.
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False, x_axis=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
     # ---------------------------------------------------------------- search
     def search(self, query: str, *, jump: bool = True) -> int:
         """Find every case-insensitive occurrence of `query`; returns the count."""
