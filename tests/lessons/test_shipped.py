@@ -45,3 +45,26 @@ def test_shipped_steps_are_coherent():
                 options_from_source(step.code, step.entry)  # must not raise
             if step.is_exercise:
                 assert step.solution and step.entry in step.solution
+
+
+def test_installed_layout_uses_lab_builtin_lessons(tmp_path):
+    """A wheel force-includes lessons/ as lab/builtin_lessons (pyproject); the loader must find it there."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import lab
+
+    pkg = tmp_path / "site" / "lab"
+    shutil.copytree(Path(lab.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__", "ui"))
+    shutil.copytree(builtin_lessons_dir(), pkg / "builtin_lessons")
+    code = ("from lab.lessons import builtin_lessons_dir, load_lessons; d = builtin_lessons_dir(); "
+            "r = load_lessons([d]); print(d); print(len(r.lessons), len(r.errors))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                         env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    where, counts = out.stdout.splitlines()
+    assert Path(where) == pkg / "builtin_lessons"
+    n_lessons, n_errors = map(int, counts.split())
+    assert n_errors == 0 and n_lessons == len(lesson_files([builtin_lessons_dir()]))
