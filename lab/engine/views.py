@@ -37,6 +37,22 @@ def install_ufunc_hook() -> None:
         build_ufunc._lab_hook = True
         cls.build_ufunc = build_ufunc
 
+    from numba.np.ufunc import dufunc
+
+    orig_argtys = dufunc.DUFunc.__dict__.get("_compile_for_argtys")
+    if orig_argtys is not None and not getattr(orig_argtys, "_lab_hook", False):
+        # @vectorize makes a DUFunc (eager or lazy); its loops compile here, outside Numba's compile events
+
+        def _compile_for_argtys(self, *a, _orig=orig_argtys, **k):
+            t = time.perf_counter()
+            try:
+                return _orig(self, *a, **k)
+            finally:
+                BUILD_SECONDS[0] += time.perf_counter() - t
+
+        _compile_for_argtys._lab_hook = True
+        dufunc.DUFunc._compile_for_argtys = _compile_for_argtys
+
     for name in ("add",):  # compile time of @vectorize(sigs) is spent in builder.add()
         for cls in (ufuncbuilder.UFuncBuilder, ufuncbuilder.GUFuncBuilder):
             orig_add = cls.__dict__.get(name)
