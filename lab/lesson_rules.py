@@ -55,7 +55,13 @@ def _code_rules(path, step: Step, base, field: str, source: str, data, text, at,
             return False
         if step.kind in DECORATED_KINDS:
             try:
-                options_from_source(source, step.entry)
+                found = options_from_source(source, step.entry)
+                if found is None and field == "code":
+                    fn = defs[0]
+                    line, col = code_position(data, loc, fn.lineno, fn.col_offset + 1, text)
+                    errs.append(LessonError(path, line, col, f"{dotted(loc)}: {step.entry!r} has no Numba decorator "
+                                                             f"(expected e.g. @jit or @{_example(step.kind)} above "
+                                                             f"`def {step.entry}`; the options bar edits that line)"))
             except OptionsError as exc:
                 fn = defs[0]
                 dec = fn.decorator_list[0] if fn.decorator_list else fn
@@ -63,6 +69,10 @@ def _code_rules(path, step: Step, base, field: str, source: str, data, text, at,
                 errs.append(LessonError(path, line, col, f"{dotted(loc)}: the decorator of {step.entry!r} "
                                                          f"cannot be read: {exc} (expected e.g. @jit(nogil=True))"))
     return True
+
+
+def _example(kind: str) -> str:
+    return {"jit": "njit", "vectorize": "vectorize", "guvectorize": "guvectorize", "cuda": "cuda.jit"}.get(kind, "jit")
 
 
 def _parses(src: str, mode: str) -> SyntaxError | None:
@@ -147,6 +157,9 @@ def _step_rules(path, step: Step, base, data, text, at, errs) -> None:
                                 "(expected e.g. setup: \"x = np.ones(n)\")")
 
     # expect_error
+    if step.expect_error is not None and not step.expect_error.type.replace(".", "_").isidentifier():
+        at(base + ("expect_error", "type"), f"{name}.expect_error.type: {step.expect_error.type!r} is not an "
+                                            "exception class name (expected e.g. TypingError)")
     if step.expect_error is not None and step.expect_error.match:
         try:
             re.compile(step.expect_error.match)
