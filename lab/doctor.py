@@ -174,7 +174,8 @@ def check_versions() -> list[Finding]:
         import numpy
     except Exception as exc:  # noqa: BLE001
         out.append(Finding("python", "FAIL", f"cannot import numba/llvmlite/numpy: {exc}",
-                           hint="reinstall: pip install numba-lab (in this virtual environment)"))
+                           hint="reinstall: pip install numba-lab (in this virtual environment)",
+                           data={"fatal": True}))
         return out
     out.append(Finding("python", "ok", f"Numba {numba.__version__}, llvmlite {llvmlite.__version__}, "
                                        f"NumPy {numpy.__version__}",
@@ -269,8 +270,7 @@ def check_cuda(setting: str, real: Probe | None, sim: Probe | None) -> list[Find
             has_dev = os.path.exists("/dev/nvidia0")
             out.append(Finding("cuda", "warn" if has_dev else "ok",
                                f"no usable CUDA GPU: {reason}",
-                               hint=("a GPU device node exists but CUDA failed: check the driver (nvidia-smi)"
-                                     if has_dev else None), data=res or {"problem": problem}))
+                               hint=_cuda_hint(str(reason)) if has_dev else None, data=res or {"problem": problem}))
     if chosen == "real" and not real_ok:
         out.append(Finding("cuda", "warn", "the lab would try the real GPU (driver library and /dev/nvidia0 found) "
                                           "but the probe failed", hint="start the lab with --cuda sim"))
@@ -280,8 +280,11 @@ def check_cuda(setting: str, real: Probe | None, sim: Probe | None) -> list[Find
         res, problem = sim.result()
         ok = bool(res and res.get("kernel_ok"))
         why = "forced by --cuda sim" if setting == "sim" else "no GPU"
+        lead = f"CUDA steps will use the Numba CUDA simulator ({why})"
+        if chosen == "real":  # the GPU failed its probe, yet auto would pick it
+            lead = "with --cuda sim, CUDA steps run on the Numba CUDA simulator"
         out.append(Finding("cuda", "ok" if ok else "warn",
-                           f"CUDA steps will use the Numba CUDA simulator ({why}); test kernel "
+                           f"{lead}; test kernel "
                            + ("ran" if ok else f"failed: {problem or res}"),
                            hint=None if ok else "CUDA lessons will not run; CPU lessons are unaffected",
                            data={"simulator": True, **(res or {})}))
@@ -289,6 +292,13 @@ def check_cuda(setting: str, real: Probe | None, sim: Probe | None) -> list[Find
         out.append(Finding("cuda", "ok", "CUDA steps will run on the real GPU; "
                                          "one CUDA job per learner at a time (one CUDA worker per lab)"))
     return out
+
+
+def _cuda_hint(reason: str) -> str:
+    if "CudaSupportError" in reason or "driver" in reason.lower() or "timed out" in reason:
+        return "a GPU device node exists but the CUDA driver failed: check it with nvidia-smi"
+    return ("the driver may be fine: Numba's CUDA support failed in Python (seen with NumPy newer than this "
+            "Numba's built-in CUDA knows); install the CUDA extra: pip install 'numba-lab[cuda]'")
 
 
 def check_engine(cuda: str) -> list[Finding]:
@@ -483,7 +493,7 @@ def check_lessons(args) -> list[Finding]:
 def run_checks(args) -> list[Finding]:
     setting = getattr(args, "cuda", "auto") or "auto"
     findings = check_versions()
-    if any(f.verdict == "FAIL" for f in findings):
+    if any(f.data.get("fatal") for f in findings):  # no numba: nothing else can be probed
         return findings + check_terminal() + check_state()
     threading_probe = Probe(_THREADING_PROBE)
     real = Probe(_CUDA_REAL_PROBE, timeout=30.0) if setting == "auto" else None

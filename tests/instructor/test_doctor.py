@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from lab import doctor
+from lab.engine.runner import cuda_mode
 
 from .support import run_lab, user_env
 
@@ -101,3 +104,16 @@ def test_terminal_advice_over_ssh(monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.delenv("COLORTERM")
     assert [f for f in doctor.check_terminal() if "TERM=dumb" in f.text][0].verdict == "warn"
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(cuda_mode("auto") != "real", reason="no NVIDIA GPU/driver on this machine")
+def test_doctor_on_a_real_gpu(tmp_path):
+    doc = json.loads(_doctor(tmp_path, "doctor", "--json").stdout)
+    cuda = _by_section(doc)["cuda"]
+    real = [f for f in cuda if f["data"].get("available")]
+    assert real, cuda
+    data = real[0]["data"]
+    assert data["device"] and re.fullmatch(r"\d+\.\d+", data["cc"]) and data["driver"] and data["kernel_ok"]
+    assert real[0]["verdict"] == "ok" and "compute capability" in real[0]["text"]
+    assert any("will run on the real GPU" in f["text"] for f in cuda)
