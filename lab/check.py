@@ -96,6 +96,10 @@ def _only_filter(only: list[str], lessons_opt: list[str]):
     return keep
 
 
+def keep_one(flt: str, lesson_id: str, step_id: str) -> bool:
+    return _only_filter([flt], [])(lesson_id, step_id)
+
+
 class Prover:
     """Runs the jobs of every step through one Runner."""
 
@@ -206,9 +210,9 @@ async def prove_all(lessons: list[Lesson], keep, *, cuda: str = "auto", no_speed
     return results
 
 
-def _summary(loaded: LoadResult, results: list[StepResult], seconds: float) -> dict:
+def _summary(loaded: LoadResult, results: list[StepResult], seconds: float, n_lessons: int) -> dict:
     count = {s: sum(r.status == s for r in results) for s in ("PASS", "WARN", "FAIL", "SKIP")}
-    return {"lessons": len(loaded.lessons), "steps": len(results), "validation_errors": len(loaded.errors),
+    return {"lessons": n_lessons, "steps": len(results), "validation_errors": len(loaded.errors),
             "passed": count["PASS"], "warnings": count["WARN"], "failed": count["FAIL"], "skipped": count["SKIP"],
             "seconds": round(seconds, 1)}
 
@@ -232,6 +236,13 @@ def main(args) -> int:
         if loaded.errors:
             print(f"{len(loaded.errors)} validation error(s)", file=out)
     lessons = [l for l in loaded.lessons if keep(l.id)]
+    filters = list(getattr(args, "only", None) or []) + list(getattr(args, "lesson", None) or [])
+    unmatched = [f for f in filters
+                 if not any(keep_one(f, l.id, s.id) for l in loaded.lessons for s in l.steps)]
+    if unmatched:
+        known = ", ".join(l.id for l in loaded.lessons)
+        print(f"nothing matches {', '.join(unmatched)} (lessons: {known})", file=sys.stderr)
+        return 1
     results: list[StepResult] = []
     if not getattr(args, "validate_only", False) and lessons:
         def show(r: StepResult) -> None:
@@ -240,7 +251,7 @@ def main(args) -> int:
 
         results = asyncio.run(prove_all(lessons, keep, cuda=getattr(args, "cuda", "auto") or "auto",
                                         no_speed=bool(getattr(args, "no_speed", False)), on_result=show))
-    summary = _summary(loaded, results, time.perf_counter() - t0)
+    summary = _summary(loaded, results, time.perf_counter() - t0, len(lessons))
     if as_json:
         json.dump({"errors": [{"file": str(e.file), "line": e.line, "col": e.col, "message": e.message}
                               for e in loaded.errors],

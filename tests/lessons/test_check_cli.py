@@ -121,3 +121,9 @@ def test_validate_only_on_the_shipped_lessons():
     out = run_check("--validate-only", timeout=120)
     assert out.returncode == 0, out.stdout
     assert "0 validation error(s)" in out.stdout
+
+
+def test_only_that_matches_nothing_says_so(tiny):
+    out = run_check(str(tiny), "--only", "tiny/nope", "--validate-only")
+    assert out.returncode == 1
+    assert "nothing matches tiny/nope" in out.stderr and "tiny" in out.stderr
