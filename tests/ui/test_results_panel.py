@@ -180,3 +180,17 @@ def test_results_package_never_imports_numba():
             "print('numba' in sys.modules, 'llvmlite' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.split() == ["False", "False"]
+
+
+async def test_labels_turn_compact_when_the_full_ones_would_not_fit():
+    app = ResultsApp()
+    async with app.run_test(size=(84, 30)) as pilot:
+        app.feed(real_events("fastmath_off"))
+        await pilot.pause()
+        assert app.panel.tab_label("llvm") == "LLVM IR"  # plain labels fit in 84 columns
+        app.feed(real_events("fastmath_on"))
+        app.feed(real_events("checks"))
+        await pilot.pause()
+        # checks kept the SIMD views (stale) and added counts: the long labels no longer fit
+        assert app.panel.tab_label("checks") == "Chk (2/3)"
+        assert app.panel.tab_label("llvm") == "IR ≋"

@@ -26,7 +26,11 @@ def ir_diff(old: str, new: str) -> str:
 
 
 class IRPane(SearchablePane):
-    """One compiler view (`llvm` or `asm` events)."""
+    """One compiler view (`llvm` or `asm` events).
+
+    `event` is this job's event (None until it lands); `previous` the last event of an earlier job.
+    Until this job's event lands the pane keeps showing `previous` (marked stale by the panel); the
+    diff compares `previous` with `event` in the current mode (filtered or full)."""
 
     BINDINGS = [
         Binding("f", "toggle_full", "Full/filtered"),
@@ -37,15 +41,21 @@ class IRPane(SearchablePane):
         self.kind = kind  # "llvm" | "asm"
         self.LANGUAGE = kind
         super().__init__(**kw)
-        self.event: dict | None = None       # this job's event
-        self.previous: dict | None = None    # the previous job's event (what the diff compares to)
+        self.event: dict | None = None
+        self.previous: dict | None = None
         self.full = False
         self.diff = False
 
     @property
+    def shown(self) -> dict | None:
+        """The event whose code is on screen."""
+        return self.event if self.event is not None else self.previous
+
+    @property
     def simd(self) -> bool:
         """The shown code uses SIMD vector types (the badge and the tab's mark)."""
-        return bool(self.event and self.event.get("vectorized") and self.event.get("vector_types"))
+        ev = self.shown
+        return bool(ev and ev.get("vectorized") and ev.get("vector_types"))
 
     def compose_header(self) -> ComposeResult:
         with Horizontal(classes="ir-header"):
@@ -61,22 +71,13 @@ class IRPane(SearchablePane):
 
     def show(self, event: dict) -> None:
         self.event = event
-        vt = event.get("vector_types") or []
-        badge = self.query_one(".simd-badge", Static)
-        if event.get("vectorized") and vt:
-            badge.update(f"SIMD: {', '.join(vt[:3])}{' …' if len(vt) > 3 else ''}")
-            badge.display = True
-        else:
-            badge.display = False
         self.mark_fresh()
         self.render_view()
-        self.refresh_bindings()
 
     def reset(self) -> None:
         super().reset()
         self.event = self.previous = None
-        self.query_one(".simd-badge", Static).display = False
-        self._header()
+        self.render_view()
 
     # modes ------------------------------------------------------------------
     def _pick(self, event: dict | None) -> str:
@@ -86,33 +87,35 @@ class IRPane(SearchablePane):
             return event.get("full") or event.get("text") or ""
         return event.get("text") or ""
 
-    def current_text(self) -> str:
-        """What the view holds for the current mode (used by tests and the diff)."""
-        return self.view.text
-
     def render_view(self) -> None:
-        if self.event is None:
-            self._header()
-            return
         diff = False
-        if self.diff:
-            if self.previous is None:
-                text = "; no previous run to compare with yet"
-            else:
-                text = ir_diff(self._pick(self.previous), self._pick(self.event))
-                diff = bool(text)
-                if not text:
-                    text = "; no change from the previous run"
+        if self.shown is None:
+            text = ""
+        elif self.diff and self.event is None:
+            text = "; diff: waiting for this run's code"
+        elif self.diff and self.previous is None:
+            text = "; diff: no previous run to compare with yet"
+        elif self.diff:
+            text = ir_diff(self._pick(self.previous), self._pick(self.event))
+            diff = bool(text)
+            if not text:
+                text = "; diff: no change from the previous run"
         else:
-            text = self._pick(self.event)
+            text = self._pick(self.shown)
         self.set_text(text, self.kind, diff=diff)
         self._header()
+        self.refresh_bindings()
 
     def _header(self) -> None:
-        fns = (self.event or {}).get("functions") or []
+        ev = self.shown or {}
+        fns = ev.get("functions") or []
         scope = "full module" if self.full else (f"filtered: {', '.join(fns)}" if fns else "filtered")
         mode = f"diff vs previous run · {scope}" if self.diff else scope
-        self.query_one(".ir-mode", Static).update(mode)
+        self.query_one(".ir-mode", Static).update(mode if ev else "")
+        vt = ev.get("vector_types") or []
+        badge = self.query_one(".simd-badge", Static)
+        badge.display = self.simd
+        badge.update(f"SIMD: {', '.join(vt[:3])}{' …' if len(vt) > 3 else ''}" if self.simd else "")
 
     def action_toggle_full(self) -> None:
         self.full = not self.full
@@ -124,5 +127,5 @@ class IRPane(SearchablePane):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("toggle_full", "toggle_diff"):
-            return self.event is not None
+            return self.shown is not None
         return super().check_action(action, parameters)

@@ -15,7 +15,7 @@ TABS = {
     "checks": ("Checks", "Chk"),
     "ptx": ("PTX", "PTX"),
 }
-COMPACT_BELOW = 76  # panel width (cells) under which the compact labels are used
+COMPACT_BELOW = 76  # panel width (cells) under which the compact labels are always used (wider: if they fit)
 
 
 def tab_label(tab: str, *, compact: bool, count: str | None = None, simd: bool = False) -> str:

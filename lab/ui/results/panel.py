@@ -142,11 +142,14 @@ class ResultsPanel(Widget):
 
     def _relabel(self) -> None:
         """Tab labels carry counts; empty tabs are dimmed and stale ones italic (results.tcss)."""
-        compact = self.size.width < COMPACT_BELOW
+        shown = [t for t in TABS if t != "ptx" or "ptx" in self.filled]
+        parts = {t: dict(count=self._tab_count(t), simd=t in ("llvm", "asm") and self.pane(t).simd) for t in shown}
+        width = sum(len(tab_label(t, compact=False, **parts[t])) + 2 for t in shown)  # + Tab padding
+        compact = self.size.width < max(COMPACT_BELOW, width)
         self._compact = compact
         for tab in TABS:
-            simd = tab in ("llvm", "asm") and self.pane(tab).simd
-            label = tab_label(tab, compact=compact, count=self._tab_count(tab), simd=simd)
+            part = parts.get(tab) or dict(count=None, simd=False)
+            label = tab_label(tab, compact=compact, **part)
             widget = self.tabs.get_tab(tab)
             if self._labels.get(tab) != label:
                 self._labels[tab] = label
