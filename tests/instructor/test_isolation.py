@@ -53,7 +53,14 @@ def test_two_users_at_once_read_only_lessons(tmp_path, ro_pack):
     procs = {name: subprocess.Popen(lab_argv(*run), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     text=True, cwd=str(ro_pack))  # cwd read-only too
              for name, env in envs.items()}
+    # at the same time, each user proves the pack's extra lesson with `numba-lab check` (a file in it)
+    checks = {name: subprocess.Popen(lab_argv("check", str(ro_pack / "class-extra.yaml"), "--cuda", "off"), env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ro_pack))
+              for name, env in envs.items()}
     results = {name: p.communicate(timeout=240) for name, p in procs.items()}
+    for name, p in checks.items():
+        out, err = p.communicate(timeout=240)
+        assert p.returncode == 0 and "0 failed" in out, f"{name}: {out}\n{err}"
     pids = set()
     for name, (out, err) in results.items():
         assert procs[name].returncode == 0, f"{name}: {out}\n{err}"
