@@ -489,6 +489,37 @@ def check_lessons(args) -> list[Finding]:
     return out
 
 
+def check_follow(args) -> list[Finding]:
+    """Who is presenting on this box, and what --follow would follow."""
+    from lab import follow
+
+    out: list[Finding] = []
+    now = time.time()
+    for path in follow.discover_present_files():
+        state = follow.read_follow(path)
+        if state is None:
+            out.append(Finding("follow", "warn", f"{path}: not a readable presenter file",
+                               hint="a presenter that crashed leaves it; its owner can delete it"))
+            continue
+        age = (now - state.ts) / 60 if state.ts else 0
+        out.append(Finding("follow", "ok", f"{path.name}: {state.describe(now)} (updated {age:.0f} min ago)",
+                           data={"path": str(path), **state.to_json()}))
+    if not out:
+        out.append(Finding("follow", "ok", "nobody is presenting on this machine (numba-lab --present publishes)"))
+    value = getattr(args, "follow", None)
+    if value is not None:
+        target = follow.resolve_follow_path(value)
+        if target is None:
+            n = len(follow.discover_present_files())
+            verdict, text = ("ok", "--follow: follows the only presenter") if n == 1 else (
+                "warn", f"--follow: {n} presenters here; name one (--follow USER)")
+        else:
+            verdict = "ok" if follow.read_follow(target) else "warn"
+            text = f"--follow: {target}" + ("" if verdict == "ok" else " (nobody presenting there yet)")
+        out.append(Finding("follow", verdict, text))
+    return out
+
+
 # ----------------------------------------------------------------------------- report
 def run_checks(args) -> list[Finding]:
     setting = getattr(args, "cuda", "auto") or "auto"
@@ -510,6 +541,7 @@ def run_checks(args) -> list[Finding]:
     findings += check_terminal()
     findings += check_state()
     findings += check_lessons(args)
+    findings += check_follow(args)
     return findings
 
 

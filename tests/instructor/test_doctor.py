@@ -117,3 +117,18 @@ def test_doctor_on_a_real_gpu(tmp_path):
     assert data["device"] and re.fullmatch(r"\d+\.\d+", data["cc"]) and data["driver"] and data["kernel_ok"]
     assert real[0]["verdict"] == "ok" and "compute capability" in real[0]["text"]
     assert any("will run on the real GPU" in f["text"] for f in cuda)
+
+
+def test_doctor_lists_presenters_and_the_follow_target(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from lab import follow
+
+    monkeypatch.setattr(follow.tempfile, "gettempdir", lambda: str(tmp_path))
+    assert [f.text for f in doctor.check_follow(SimpleNamespace(follow=None))] == [
+        "nobody is presenting on this machine (numba-lab --present publishes)"]
+    follow.Presenter(follow.default_present_path("teacher")).update("types", "Types", 2, 3, "Eager")
+    found = doctor.check_follow(SimpleNamespace(follow="teacher"))
+    assert "lesson 2, step 3" in found[0].text and found[0].verdict == "ok"
+    assert found[1].text.startswith("--follow: ") and found[1].verdict == "ok"
+    assert doctor.check_follow(SimpleNamespace(follow="someone-else"))[-1].verdict == "warn"
