@@ -140,7 +140,7 @@ class OptionsBar(Widget):
         note = self.query_one("#lock-note", Static)
         names = [name for name in BOOL_TOGGLES + ("signature",) if locks.get(name)]
         note.update(f"locked here: {', '.join(names)} (why: see the step text)" if names else "")
-        note.display = bool(names)
+        note.set_class(not names, "-empty")
 
     # ------------------------------------------------------------ show values (no messages)
     def show(self, opts: Options | None, target: str) -> None:

@@ -23,6 +23,7 @@ from lab.ui.status.status_bar import StatusBar
 RUN_DEBOUNCE_S = 0.4   # after an edit or toggle, the job runs once typing pauses this long
 DRAFT_DEBOUNCE_S = 1.0  # drafts are written (atomically) this long after the last edit
 NARROW_BELOW = 110  # columns: below this the text and the code share the screen (F2 switches)
+SHORT_BELOW = 30  # rows: below this the editor and results split the height evenly
 WIDE_FROM = 150  # columns: from here the option toggles fit on one line
 
 
@@ -31,11 +32,11 @@ class LessonScreen(Screen):
         Binding("ctrl+n", "next_step", "Next"),
         Binding("ctrl+p", "prev_step", "Prev"),
         Binding("f5,ctrl+r", "run", "Run"),
+        Binding("f2", "toggle_text", "Text"),
         Binding("f8,ctrl+t", "check", "Check"),
         Binding("ctrl+g", "hint", "Hint"),
         Binding("f9", "solution", "Solution"),
         Binding("f10", "reset", "Reset"),
-        Binding("f2", "toggle_text", "Text"),
         Binding("ctrl+l", "to_list", "Lessons"),
         Binding("escape", "to_list", "Lessons", show=False),
         Binding("f3", "focus('editor')", "Editor", show=False),
@@ -99,16 +100,18 @@ class LessonScreen(Screen):
 
     def on_mount(self) -> None:
         self.app.refresh_status(self.status)
-        self._layout_for(self.app.size.width)
+        self._layout_for(self.app.size.width, self.app.size.height)
         self.load_step(self.step_index)
 
     def on_screen_resume(self) -> None:
         self.app.refresh_status(self.status)
 
     def on_resize(self, event) -> None:
-        self._layout_for(event.size.width)
+        self._layout_for(event.size.width, event.size.height)
 
-    def _layout_for(self, width: int) -> None:
+    def _layout_for(self, width: int, height: int | None = None) -> None:
+        if height is not None:
+            self.set_class(height < SHORT_BELOW, "-short")
         self.set_class(width < NARROW_BELOW, "-narrow")
         self.set_class(width >= WIDE_FROM, "-wide")
 
