@@ -146,6 +146,8 @@ def _jobs() -> dict[str, Job]:
                               {"kind": "nopython"}]),
         "flood": Job(source=FLOOD, entry="one", calls=["one()", "flood(10)"], views=[], output_cap=10_500_000,
                      workfile="results/flood"),
+        "long_line": Job(source=FLOOD, entry="one", calls=["print('y' * 3_000_000)", "list(range(300_000))"],
+                         views=[], workfile="results/long"),
         "flood_capped": Job(source=FLOOD, entry="one", calls=["flood(3)"], views=[], workfile="results/flood2"),
         "timeout": Job(source=SPIN, entry="spin", calls=["spin(1)"], views=[], timeout_s=2.0, workfile="results/spin"),
     }

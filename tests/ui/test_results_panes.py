@@ -196,3 +196,20 @@ async def test_cuda_job_simulator_label_or_real_ptx():
             assert ptx and app.panel.tabs.get_tab("ptx").display
             assert app.panel.pane("ptx").view.text.rstrip() == ptx[0]["text"].expandtabs(8).rstrip()
             assert "simulator" not in app.panel.summary_text()
+
+
+async def test_megabyte_lines_are_cut_for_display_and_say_how_much():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("long_line")
+        out = of(events, "output")[0]
+        assert out["truncated"] and len(out["stdout"]) > 1_000_000
+        app.feed(events)
+        await pilot.pause()
+        lines = app.panel.pane("output").view.lines
+        assert lines[0] == "nopython: nothing compiled yet (no call reached the function)"
+        long = [ln for ln in lines if ln.startswith("yyyy")]
+        assert len(long) == 2  # the head and the tail the engine kept
+        assert all(len(ln) < 5100 and ln.endswith("characters]") for ln in long)
+        assert any(ln.startswith("[... ") for ln in lines)  # the engine's cut marker
+        assert "= [0, 1, 2, 3" in app.screen_text()

@@ -24,6 +24,15 @@ LEXERS = {"llvm": "llvm", "asm": "gas", "python": "python", "diff": "diff", "ptx
 DARK_STYLE = "monokai"
 LIGHT_STYLE = "friendly"
 _CACHE_LINES = 600
+MAX_LINE = 5000  # characters of one line kept for display; the rest is replaced by a count
+
+
+def _fit(line: str) -> str:
+    if "\t" in line:
+        line = line.expandtabs(8)
+    if len(line) > MAX_LINE:
+        line = f"{line[:MAX_LINE]} … [+{len(line) - MAX_LINE:,} characters]"
+    return line
 
 
 def _lexer(name: str | None) -> Lexer | None:
@@ -96,7 +105,7 @@ class CodeView(ScrollView, can_focus=True):
         if language is not ...:
             self.language = language
             self._lex = _lexer(language)
-        self._lines = [ln.expandtabs(8) if "\t" in ln else ln for ln in lines]
+        self._lines = [_fit(ln) if "\t" in ln or len(ln) > MAX_LINE else ln for ln in lines]
         self._tags = tags
         self._cache.clear()
         width = max(map(len, self._lines), default=0)

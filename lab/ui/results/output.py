@@ -41,7 +41,11 @@ class OutputPane(SearchablePane):
     def add_compiled(self, ev: dict) -> None:
         sigs = ev.get("signatures") or []
         mode = ev.get("mode") or "?"
-        self._add(f"compiled ({mode}) in {fmt_ms(ev.get('compile_ms'))}", "note")
+        if sigs:
+            self._add(f"compiled ({mode}) in {fmt_ms(ev.get('compile_ms'))}", "note")
+        else:
+            self._add("CUDA simulator: kernels run as Python, nothing is compiled" if ev.get("simulator")
+                      else f"{mode}: nothing compiled yet (no call reached the function)", "note")
         for s in sigs:
             self._add(f"  {s}", "note")
         self._flush()
