@@ -10,6 +10,7 @@ learner fault. CUDA jobs go to a separate worker (started lazily; simulator when
 from __future__ import annotations
 
 import asyncio
+import re
 import contextlib
 import ctypes.util
 import json
@@ -48,6 +49,20 @@ def cuda_mode(setting: str) -> str | None:
 
 class WorkerStartError(RuntimeError):
     pass
+
+
+def _start_failure_reason(text: str) -> str:
+    """The exception line of a start-up traceback, plus the first line of its message, briefly."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    for i in range(len(lines) - 1, -1, -1):
+        m = re.match(r"^([\w.]+(?:Error|Exception)): ?(.*)$", lines[i])
+        if m:
+            name = m.group(1).rsplit(".", 1)[-1]
+            rest = m.group(2).strip() or next((ln for ln in lines[i + 1:] if ln and ln != ":"), "")
+            if rest.endswith(":") and i + 1 < len(lines):
+                rest = (rest + " " + next((ln for ln in lines[i + 1:] if ln and ln != ":"), "")).strip()
+            return f"{name}: {rest}"[:160]
+    return next((ln for ln in reversed(lines) if ln and ln != ":"), "unknown error")[:160]
 
 
 class _Worker:
@@ -168,6 +183,7 @@ class Runner:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.cuda_setting = cuda
         self.cuda = cuda_mode(cuda)
+        self.cuda_fallback: str | None = None  # why a present GPU could not be used, if it could not
         self.state = "warming"
         self.on_state: Callable[[str], None] | None = None
         self.info: dict = {"numba": None, "cpus": os.cpu_count(),
@@ -205,7 +221,7 @@ class Runner:
         if cuda is None:
             self.info["numba"] = ready.get("numba")
         elif ready.get("cuda"):
-            self.info["cuda"] = ready["cuda"]
+            self.info["cuda"] = ready["cuda"] + (f" (GPU unusable: {self.cuda_fallback})" if self.cuda_fallback else "")
         return worker
 
     def _new_cpu_task(self) -> asyncio.Task:
@@ -258,8 +274,16 @@ class Runner:
             task = self._cuda_task
             try:
                 worker = await asyncio.shield(task)
-            except WorkerStartError:
+            except WorkerStartError as exc:
                 self._cuda_task = None
+                if self.cuda == "real":
+                    # A GPU is there but CUDA will not start (driver, numba-cuda/NumPy mismatch...): fall back to
+                    # the simulator, and say why wherever the CUDA device is named.
+                    reason = _start_failure_reason(str(exc))
+                    self.cuda = "sim"
+                    self.cuda_fallback = reason
+                    self.info["cuda"] = f"CUDA simulator (GPU unusable: {reason})"
+                    continue
                 if _attempt:
                     raise
                 continue

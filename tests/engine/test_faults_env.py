@@ -55,3 +55,21 @@ async def test_unwritable_cache_dir_is_explained(tmp_path, monkeypatch):
         assert_ok_after(await collect(runner, Job(**OK_JOB)))
     finally:
         await runner.close()
+
+
+async def test_unusable_gpu_falls_back_to_the_simulator_and_says_why(tmp_path):
+    runner = Runner(work_dir=tmp_path, cuda="sim", spare=False)
+    if runner.cuda == "sim":
+        runner.cuda = "real"  # as if a GPU were present: on this machine CUDA cannot start, which is the fault
+    src = ("from numba import cuda\n\n\n@cuda.jit\ndef inc(a):\n    i = cuda.grid(1)\n    if i < a.size:\n"
+           "        a[i] += 1\n")
+    try:
+        events = await collect(runner, Job(source=src, entry="inc", kind="cuda", target="cuda",
+                                           setup="a = np.zeros(4)", calls=["inc[1, 4](a)", "a.sum()"], views=[]))
+        if runner.cuda_fallback is None:
+            pytest.skip("a real GPU worked here")
+        assert events[-1]["ok"] is True and events[-1]["simulator"] is True, events
+        assert "4.0" in by_type(events, "output")[-1]["result"]
+        assert runner.info["cuda"].startswith("CUDA simulator (GPU unusable: ")
+    finally:
+        await runner.close()
