@@ -104,3 +104,28 @@ async def test_crashing_kernel_leaves_the_app_usable():
         await settled(pilot, screen)
         assert panel.state == "done"
         assert "= 42" in panel.pane("output").view.text
+
+
+async def test_error_line_is_marked_and_g_jumps_there():
+    app = app_for()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_step(pilot, "alpha", 1)
+        await settled(pilot, screen)
+        assert screen.editor.error_row is None
+        screen.set_code(screen.editor.text.replace("return x + y", "return x + (1, 2)"))
+        await wait_until(pilot, lambda: screen.results.state == "failed" and done_for(screen, screen.job_id),
+                         120, "the failing run")
+        lines = screen.editor.text.splitlines()
+        row = next(i for i, l in enumerate(lines) if "(1, 2)" in l)
+        assert screen.editor.error_row == row
+        assert screen.results.active_tab == "errors"
+        screen.editor.cursor_location = (0, 0)
+        await pilot.press("ctrl+f")
+        await pilot.press("g")
+        await pilot.pause()
+        assert screen.editor.has_focus
+        assert screen.editor.cursor_location[0] == row
+        # fixing the code clears the mark
+        screen.set_code(screen.editor.text.replace("(1, 2)", "y"))
+        await pilot.pause()
+        assert screen.editor.error_row is None

@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from lab.options import Options, OptionsError, apply_options, options_from_source
 from lab.ui import catalog
+from lab.ui.editor_pane.code_editor import CodeEditor
 from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, target_of
 from lab.ui.lesson_pane.step_text import StepText
 from lab.ui.results import ResultsPanel
@@ -81,14 +82,14 @@ class LessonScreen(Screen):
             yield StepText(id="text-pane")
             with Vertical(id="work"):
                 yield OptionsBar(id="options")
-                yield TextArea.code_editor("", language="python", id="editor", soft_wrap=False)
+                yield CodeEditor(id="editor")
                 yield ResultsPanel(id="results")
         yield StatusBar(id="status")
         yield Footer(compact=True)
 
     @property
-    def editor(self) -> TextArea:
-        return self.query_one("#editor", TextArea)
+    def editor(self) -> CodeEditor:
+        return self.query_one("#editor", CodeEditor)
 
     @property
     def results(self) -> ResultsPanel:
@@ -147,6 +148,7 @@ class LessonScreen(Screen):
             source = draft if draft is not None else step.code
             with self.editor.prevent(TextArea.Changed):
                 self.editor.load_text(source)
+            self.editor.mark_error_line(None)
             self._dirty = False
             self.status.draft_note = "draft restored" if draft is not None and draft != step.code else ""
             opts = self._read_options(source)
@@ -228,6 +230,7 @@ class LessonScreen(Screen):
         """Any change to the code: save the draft soon, re-run soon, mark the results as old."""
         self._dirty = True
         self.status.draft_note = "editing…"
+        self.editor.mark_error_line(None)  # the lines may have moved
         if not self.results.has_class("-edited"):
             self.results.set_class(True, "-edited")
             self.results.mark_stale()  # old results are not about this code any more
@@ -362,12 +365,16 @@ class LessonScreen(Screen):
                 self._check_results.append(event)
             elif kind == "error" and not event.get("expected"):
                 errors.append(event)
+                if len(errors) == 1:
+                    self.editor.mark_error_line(event.get("line"))
             elif kind == "compiled":
                 self.status.job_note = f"compiled in {event.get('compile_ms') or 0:.0f} ms"
             elif kind == "done":
                 done = event
         if done is None or done.get("job") != self.job_id:
             return
+        if not errors:
+            self.editor.mark_error_line(None)
         self._finish(job, done, errors, checks)
 
     def _finish(self, job, done: dict, errors: list[dict], checks: bool) -> None:
