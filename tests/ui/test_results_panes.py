@@ -133,6 +133,8 @@ async def test_timings_table_and_scaling_plot():
         assert rows["compile"] != "—" and rows["first call"] != "—"
         plot = app.panel.query_one(PlotextPlot)
         assert plot.display
+        assert app.panel.pane("timings").has_class("-wide")  # 110 columns: table and plot side by side
+        assert plot.region.x > table.region.right - 1
         screen = app.screen_text()
         assert "time vs input size" in screen and "100k" in screen
         if ev.get("python_note"):  # the baseline was cut at its budget: the pane says so

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
@@ -57,6 +57,9 @@ def _short(n: float) -> str:
     return f"{n:g}"
 
 
+WIDE_FROM = 96  # pane width (cells) from which the table and the plot sit side by side
+
+
 class TimingsPane(ResultPane):
     FOCUS = ".timings-body"
     def __init__(self, **kw):
@@ -66,9 +69,14 @@ class TimingsPane(ResultPane):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="timings-body"):
             yield Static("", classes="timing-label")
-            yield DataTable(show_cursor=False, zebra_stripes=True, classes="timing-table")
-            yield Static("", classes="timing-notes")
-            yield PlotextPlot(classes="timing-plot")
+            with Container(classes="timing-row"):
+                with Vertical(classes="timing-left"):
+                    yield DataTable(show_cursor=False, zebra_stripes=True, classes="timing-table")
+                    yield Static("", classes="timing-notes")
+                yield PlotextPlot(classes="timing-plot")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE_FROM, "-wide")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -107,9 +115,11 @@ class TimingsPane(ResultPane):
         if py:
             plt.plot([p[0] for p in py], [p[1] for p in py], label="python", marker="braille")
         ys = [math.log10(s["jit_s"]) for s in pts] + [p[1] for p in py]
-        lo, hi = math.floor(min(ys)), math.ceil(max(ys))
-        decades = list(range(lo, hi + 1))
-        plt.yticks(decades, [fmt_seconds(10.0 ** d) for d in decades])
+        lo, hi = min(ys), max(ys)
+        ticks = [float(d) for d in range(math.ceil(lo), math.floor(hi) + 1)]  # decades inside the data
+        if len(ticks) < 2:
+            ticks = sorted({lo, hi} | set(ticks))
+        plt.yticks(ticks, [fmt_seconds(10.0 ** t) for t in ticks])
         plt.xticks(xs, xlabels)
         plt.title("time vs input size (log-log)")
         plt.xlabel("n")
