@@ -149,6 +149,8 @@ def _jobs() -> dict[str, Job]:
         "long_line": Job(source=FLOOD, entry="one", calls=["print('y' * 3_000_000)", "list(range(300_000))"],
                          views=[], workfile="results/long"),
         "flood_capped": Job(source=FLOOD, entry="one", calls=["flood(3)"], views=[], workfile="results/flood2"),
+        "crash": Job(source=SPIN, entry="spin", calls=["import ctypes; ctypes.string_at(0)"], views=[],
+                     workfile="results/crash"),
         "timeout": Job(source=SPIN, entry="spin", calls=["spin(1)"], views=[], timeout_s=2.0, workfile="results/spin"),
     }
 

@@ -215,3 +215,33 @@ async def test_megabyte_lines_are_cut_for_display_and_say_how_much():
         assert all(len(ln) < 5100 and ln.endswith("characters]") for ln in long)
         assert any(ln.startswith("[... ") for ln in lines)  # the engine's cut marker
         assert "= [0, 1, 2, 3" in app.screen_text()
+
+
+async def test_a_crashed_worker_names_the_signal_and_the_cause():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("crash")
+        assert events[-1]["cause"] == "signal"
+        app.feed(events)
+        await pilot.pause()
+        summary = app.panel.summary_text()
+        assert "failed: SIGSEGV (worker); ended by signal" in summary
+        assert "the code crashed the worker (SIGSEGV)" in app.screen_text()
+        assert "boundscheck=True" in app.screen_text()
+
+
+async def test_code_colours_follow_a_light_theme():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.feed(real_events("fastmath_off"))
+        app.panel.show_tab("llvm")
+        await pilot.pause()
+        view = app.panel.pane("llvm").view
+        dark = [seg.style.color for seg in view._line_strip(1) if seg.style and seg.style.color]
+        app.theme = "textual-light"
+        await pilot.pause()
+        view.refresh()
+        await pilot.pause()
+        view._styles_for_theme()
+        light = [seg.style.color for seg in view._line_strip(1) if seg.style and seg.style.color]
+        assert dark and light and dark != light
