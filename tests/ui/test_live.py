@@ -129,3 +129,26 @@ async def test_error_line_is_marked_and_g_jumps_there():
         screen.set_code(screen.editor.text.replace("(1, 2)", "y"))
         await pilot.pause()
         assert screen.editor.error_row is None
+
+
+async def test_ui_stays_responsive_while_a_job_hangs():
+    app = app_for()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_step(pilot, "beta", 2)
+        hanging = screen.job_id
+        await wait_until(pilot, lambda: app.runner is not None and app.runner.state in ("compiling", "running"),
+                         60, "the job to start")
+        await pilot.pause(1.5)
+        assert screen.results.job_id == hanging and screen.results.state in ("compiling", "running")
+        # the app still reacts: help opens and closes, the editor takes keys
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.results.state in ("compiling", "running")
+        # moving on supersedes the hanging job; the next step runs and finishes normally
+        await pilot.press("ctrl+p")
+        assert screen.step.id == "fine"
+        await settled(pilot, screen)
+        assert screen.results.state == "done" and "= 42" in screen.results.pane("output").view.text
