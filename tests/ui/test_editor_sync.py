@@ -104,3 +104,49 @@ async def test_draft_is_saved_shortly_after_an_edit_and_reloaded():
         await pilot.pause()
         assert screen.editor.text.startswith("# keep me\n")
         assert "draft restored" in screen.status.status_text()
+
+
+async def test_target_select_and_parallel_toggle_follow_each_other():
+    app = app_for(engine=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_step(pilot, "gamma", 0)
+        bar = screen.query_one(OptionsBar)
+        assert not screen.query_one("#target-parallel").disabled
+        assert screen.query_one("#target-cuda").disabled
+        await pilot.click("#target-parallel")
+        await pilot.pause()
+        assert decorator_line(screen) == "@njit(parallel=True)"
+        assert bar.query_one("#opt-parallel", Checkbox).value
+        assert screen.target == "parallel"
+        bar.query_one("#opt-parallel", Checkbox).value = False
+        await pilot.pause()
+        assert decorator_line(screen) == "@njit"
+        assert screen.query_one("#target-cpu").value and screen.target == "cpu"
+
+
+async def test_command_palette_toggles_an_option():
+    app = app_for(engine=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_step(pilot, "alpha", 1)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press(*"Toggle nogil")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert decorator_line(screen) == "@jit(nogil=True)"
+
+
+async def test_quit_saves_the_draft_at_once():
+    app = app_for(engine=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_step(pilot, "alpha", 1)
+        screen.editor.focus()
+        screen.editor.cursor_location = (0, 0)
+        await pilot.press(*"# typed just before quitting", "enter")
+        await pilot.press("ctrl+q")  # well inside the draft debounce
+        await pilot.pause()
+    from lab.progress import Drafts
+
+    assert Drafts().load("alpha", "add").startswith("# typed just before quitting\n")

@@ -98,7 +98,8 @@ async def test_crashing_kernel_leaves_the_app_usable():
         assert panel.state == "failed"
         errors = panel.pane("errors").errors
         assert errors and errors[0]["etype"] == "SIGSEGV"
-        assert "SIGSEGV" in screen.status.status_text()
+        status = screen.status.status_text()
+        assert "SIGSEGV" in status and "restarted after crash" in status
         # the app still works: the next step runs on a fresh worker
         await pilot.press("ctrl+n")
         await settled(pilot, screen)
