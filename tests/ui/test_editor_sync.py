@@ -122,6 +122,11 @@ async def test_target_select_and_parallel_toggle_follow_each_other():
         await pilot.pause()
         assert decorator_line(screen) == "@njit"
         assert screen.query_one("#target-cpu").value and screen.target == "cpu"
+        assert not screen.query_one("#target-parallel").value  # exactly one target shown as picked
+        await pilot.click("#target-parallel")
+        await pilot.pause()
+        assert decorator_line(screen) == "@njit(parallel=True)"
+        assert [k for k in ("cpu", "parallel", "cuda") if screen.query_one(f"#target-{k}").value] == ["parallel"]
 
 
 async def test_command_palette_toggles_an_option():

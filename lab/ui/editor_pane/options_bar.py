@@ -166,11 +166,15 @@ class OptionsBar(Widget):
             if sig.value != text and not sig.has_focus:
                 with sig.prevent(Input.Changed):
                     sig.value = text
-        button = self.query_one(f"#target-{target}", RadioButton)
-        if not button.value:
-            radios = self.query_one("#target", RadioSet)
-            with radios.prevent(RadioSet.Changed), button.prevent(RadioButton.Changed):
-                button.value = True
+        radios = self.query_one("#target", RadioSet)
+        for key in TARGET_LABELS:
+            button = self.query_one(f"#target-{key}", RadioButton)
+            want = key == target
+            if button.value != want:
+                # set quietly (no Changed, so no rewrite loop); exactly one button stays on
+                with radios.prevent(RadioSet.Changed), button.prevent(RadioButton.Changed):
+                    button.value = want
+        radios._pressed_button = self.query_one(f"#target-{target}", RadioButton)
 
     def value_of(self, name: str):
         if name == "signature":
