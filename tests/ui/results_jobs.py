@@ -191,10 +191,29 @@ def real_events(name: str) -> list[dict]:
     return [dict(e) for e in events]
 
 
-if __name__ == "__main__":  # print a digest: python -m tests.ui.results_jobs
+def main(argv: list[str] | None = None) -> None:
+    """python -m tests.ui.results_jobs [--only NAME,...] [--dump DIR]: run the jobs, print a digest,
+    optionally write each job's events to DIR/NAME.json (e.g. from a GPU machine, to look at real PTX)."""
+    import argparse
+    import json
     import time
 
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", default="")
+    ap.add_argument("--dump", default="")
+    args = ap.parse_args(argv)
+    jobs = _jobs()
+    if args.only:
+        jobs = {k: v for k, v in jobs.items() if k in args.only.split(",")}
     t0 = time.perf_counter()
-    for name, evs in _all_events().items():
+    events = asyncio.run(_run_all(jobs, Path(tempfile.mkdtemp(prefix="results-ui-work-"))))
+    for name, evs in events.items():
         print(name, [(e["type"], e.get("etype") or e.get("cause") or "") for e in evs])
-    print(f"{time.perf_counter() - t0:.1f} s for all jobs", os.cpu_count(), "cpus")
+        if args.dump:
+            Path(args.dump).mkdir(parents=True, exist_ok=True)
+            (Path(args.dump) / f"{name}.json").write_text(json.dumps(evs))
+    print(f"{time.perf_counter() - t0:.1f} s for {len(jobs)} jobs", os.cpu_count(), "cpus")
+
+
+if __name__ == "__main__":
+    main()

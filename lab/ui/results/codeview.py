@@ -19,7 +19,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-LEXERS = {"llvm": "llvm", "asm": "gas", "python": "python", "diff": "diff", "ptx": "llvm",
+LEXERS = {"llvm": "llvm", "asm": "gas", "python": "python", "diff": "diff", "ptx": "gas",  # PTX reads as gas
           "text": "text", "pytb": "pytb"}
 DARK_STYLE = "monokai"
 LIGHT_STYLE = "friendly"
@@ -193,6 +193,8 @@ class CodeView(ScrollView, can_focus=True):
     def _token_style(self, ttype) -> Style:
         style = self._token_styles.get(ttype)
         if style is None:
+            if ttype in Token.Error:  # one line out of context often confuses a lexer: keep it plain
+                ttype = Token.Text
             s = self._theme.get_style_for_token(ttype)
             style = Style(color=s.color, bold=s.bold, italic=s.italic, underline=s.underline)
             self._token_styles[ttype] = style

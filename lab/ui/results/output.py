@@ -87,7 +87,7 @@ class TypesPane(SearchablePane):
 
 
 class PTXPane(SearchablePane):
-    LANGUAGE = "text"
+    LANGUAGE = "ptx"
 
 
 class ParallelPane(SearchablePane):
