@@ -119,8 +119,8 @@ async def test_broken_lesson_file_is_listed_not_fatal(tmp_path):
         await pilot.pause()
         errors = app.screen.query_one("#load-errors", Static)
         assert errors.display
-        assert "bad.yaml" in str(errors.render())
-        assert len(app.catalog.lessons) == 2
+        assert "bad.yaml:3:1: YAML syntax error" in str(errors.render())  # file:line:col
+        assert [l.id for l in app.catalog.lessons] == ["alpha", "beta", "gamma"]
 
 
 async def test_light_theme():
