@@ -7,8 +7,10 @@ Runner (real worker subprocess, real numba), and the tests feed their events to 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import os
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -173,6 +175,7 @@ _lock = threading.Lock()
 @functools.lru_cache(maxsize=1)
 def _all_events() -> dict[str, list[dict]]:
     work = Path(tempfile.mkdtemp(prefix="results-ui-work-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     result: dict = {}
 
     def go() -> None:  # its own thread: the caller may already run an event loop (pytest-asyncio)

@@ -209,7 +209,8 @@ class CodeView(ScrollView, can_focus=True):
         tag = self._tags[index] if self._tags is not None and index < len(self._tags) else None
         text = Text(no_wrap=True, end="")
         if tag in ("added", "removed", "same"):  # a diff line: highlight the code after the marker
-            text.append(line[:1], self.get_component_rich_style(f"codeview--{tag}", partial=True) if tag != "same" else "")
+            mark = self.get_component_rich_style(f"codeview--{tag}", partial=True) if tag != "same" else ""
+            text.append(line[:1], mark)
             self._append_code(text, line[1:])
             if tag != "same":
                 tint = self.get_component_rich_style(f"codeview--{tag}", partial=True)

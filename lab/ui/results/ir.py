@@ -102,6 +102,9 @@ class IRPane(SearchablePane):
                 text = "; diff: no change from the previous run"
         else:
             text = self._pick(self.shown)
+            if not text.strip() and not self.full:
+                what = "LLVM IR" if self.kind == "llvm" else "assembly"
+                text = f"; no {what} for your function here: f shows the whole module"
         self.set_text(text, self.kind, diff=diff)
         self._header()
         self.refresh_bindings()

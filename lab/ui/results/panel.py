@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.markup import escape
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from .base import STALE_EDITED, STALE_NONE, ResultPane
 from .errors import ErrorsPane
-from .format import state_text
+from .summary import summary_markup
 from .ir import IRPane
 from .labels import COMPACT_BELOW, TABS, tab_label
 from .output import ChecksPane, OutputPane, ParallelPane, PTXPane, TypesPane
@@ -319,19 +318,9 @@ class ResultsPanel(Widget):
         return self.query_one("#results-summary", Static).render().plain  # type: ignore[union-attr]
 
     def _summary(self) -> None:
-        icon = {"compiling": "⋯", "running": "▶", "done": "✓", "expected": "✓", "failed": "✗"}.get(self.state, "·")
-        colour = {"done": "$success", "expected": "$success", "failed": "$error"}.get(self.state, "$accent")
-        words = escape(state_text(self.state, elapsed_ms=self.elapsed_ms, reason=self.reason))
-        parts = [f"[b {colour}]{icon} {words}[/]"]
-        if self.job_id is not None:
-            parts.append(f"[dim]{escape(self.kind)}/{escape(self.target)}" + (f" · {escape(self.mode)}" if self.mode else "") + "[/]")
-        if self.simulator:
-            parts.append("[b $warning]simulator[/]")
-        if self.checks:
-            marks = " ".join(("[$success]✓[/]" if c.get("passed") else "[$error]✗[/]") + escape(str(c.get("name") or ""))
-                             for c in self.checks)
-            parts.append(marks)
-        self.query_one("#results-summary", Static).update("  ".join(parts))
+        self.query_one("#results-summary", Static).update(summary_markup(
+            self.state, elapsed_ms=self.elapsed_ms, reason=self.reason, job=self.job_id, kind=self.kind,
+            target=self.target, mode=self.mode, simulator=self.simulator, checks=self.checks))
 
     # ------------------------------------------------------------------ keys
     def _visible_tabs(self) -> list[str]:
