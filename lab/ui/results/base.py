@@ -21,6 +21,7 @@ class ResultPane(Vertical):
     DEFAULT_CSS = """
     ResultPane { height: 1fr; }
     """
+    FOCUS = "*"  # selector of the widget(s) that take this pane's keys; the first focusable one wins
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -44,8 +45,6 @@ class ResultPane(Vertical):
     def stale_note(self) -> str | None:
         """The words of the stale marker, or None when the pane is current."""
         return str(self.query_one(".stale-note", Static).content) if self.is_stale else None
-
-    FOCUS = "*"
 
     def focus_target(self):
         """The widget that takes the keys of this pane (what ResultsPanel.focus() focuses)."""
