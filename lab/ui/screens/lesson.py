@@ -142,6 +142,7 @@ class LessonScreen(Screen):
         self.query_one(StepText).show_locks({} if read else catalog.locks(step))
         self.set_class(True, "-show-text")
         self.results.clear()
+        self.results.remove_class("-edited")
         self.status.job_note = ""
         if not read:
             draft = app.drafts.load(self.lesson.id, step.id)
