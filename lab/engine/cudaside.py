@@ -62,4 +62,7 @@ def views(kernel, wanted: list[str], simulator: bool):
             kernel.inspect_types(file=buf)
         except Exception as exc:  # noqa: BLE001
             buf.write(f"# no types: {exc}")
-        yield "types", {"text": buf.getvalue()}
+        from lab.engine import irtext
+
+        text = irtext._SYM_RE.sub(lambda m: irtext.demangle(m.group(0)), buf.getvalue())
+        yield "types", {"text": text}
