@@ -392,6 +392,11 @@ class LessonScreen(Screen):
         if not checks:
             return
         results = self._check_results
+        failed_checks = sum(1 for r in results if not r.get("passed"))
+        if failed_checks and not errors:
+            self.status.job_note = f"✗ {failed_checks} of {len(results)} checks failed{took}"
+        elif results and not errors and done.get("ok"):
+            self.status.job_note = f"✓ all {len(results)} checks passed{took}"
         passed = bool(done.get("ok")) and bool(results) and all(r.get("passed") for r in results)
         state = self.app.progress.record_attempt(self.lesson.id, self.step.id, passed)
         if passed:
