@@ -56,8 +56,8 @@ def make_cuda_event_timer(call: str, ns: dict):
 
 def measure(timer, *, deadline: float | None = None) -> dict:
     """Warm-up, autorange, repeats. Stops early at `deadline` (perf_counter) with what it has."""
-    first = timer(1)
-    loops, per_repeat = 1, first
+    first = timer(1)  # warm-up: may include compilation, so it never sizes the loops
+    loops, per_repeat = 1, (timer(1) if first < REPEAT_TARGET_S * 2 or deadline is None else first)
     while per_repeat < REPEAT_TARGET_S:
         loops *= 10 if per_repeat < REPEAT_TARGET_S / 20 else 2
         if deadline and time.perf_counter() + per_repeat * 10 > deadline:
