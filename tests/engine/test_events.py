@@ -216,3 +216,13 @@ async def test_cuda_simulator_job(runner):
     assert one(events, "compiled")["mode"] == "cuda"
     assert one(events, "timings")["simulator"] is True
     assert events[-1]["ok"]
+
+
+async def test_timing_loops_are_sized_after_the_compiling_first_call(runner):
+    # No calls before timing: the first timed call compiles. It must not size the loops, or every
+    # later "repeat" is a single microsecond call dominated by the clock's own overhead.
+    job = Job(source=ADD, entry="add", calls=[], views=[], timing=Timing(call="add(2, 3)", baseline=True))
+    events = await collect(runner, job)
+    t = one(events, "timings")
+    assert t["jit"]["loops"] >= 1000 and t["python"]["loops"] >= 1000, t
+    assert t["first_call_ms"] > t["jit"]["min_s"] * 1000 * 100  # the first call paid for compiling
