@@ -9,6 +9,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from lab.ui.editor_pane.options_bar import BOOL_TOGGLES
 
 
+EXACT_OPTION_BONUS = 1.0  # fuzzy scores are at most 1: an exact option name ranks its toggle first
+
+
 class LabCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
         app = self.app
@@ -39,9 +42,12 @@ class LabCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        wanted = " ".join(query.lower().split()).removeprefix("toggle ").strip()
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
+                if wanted in BOOL_TOGGLES and name == f"Toggle {wanted}":
+                    score += EXACT_OPTION_BONUS  # "fastmath" means the option before any step about it
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
