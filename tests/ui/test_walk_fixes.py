@@ -22,3 +22,47 @@ async def test_palette_ranks_the_option_toggle_first_for_an_exact_option_name():
         prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
         assert any(p.startswith("Step ") for p in prompts)  # steps still match, after the toggle
         assert prompts[0].startswith("Toggle fastmath")
+
+
+def _footer_keys(app) -> list[tuple[str, str]]:
+    from lab.ui.status.footer import LabFooter
+
+    footer = app.screen.query_one(LabFooter)
+    return [(k.key_display, k.description) for k in footer.query("FooterKey")]
+
+
+async def test_footer_fits_80_columns_and_keeps_the_important_keys():
+    from lab.ui.status.footer import key_cells
+
+    app = app_for(engine=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "alpha", 2)  # an exercise: check, hint, solution, reset all live
+        await pilot.pause(0.2)
+        for where in ("editor", "results"):
+            if where == "results":
+                await pilot.press("ctrl+f")
+                await pilot.pause(0.2)
+            keys = _footer_keys(app)
+            descriptions = [d for _, d in keys]
+            assert sum(key_cells(k, d) for k, d in keys) <= 80, keys  # nothing cut at the edge
+            for needed in ("Next", "Run", "Check", "Hint", "Help"):
+                assert needed in descriptions, (where, keys)
+        assert "Next tab" in descriptions
+        # left out of the footer is not gone: the key still works (and F1 lists it)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_footer_shows_everything_when_wide():
+    app = app_for(engine=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_step(pilot, "alpha", 2)
+        await pilot.pause(0.2)
+        descriptions = [d for _, d in _footer_keys(app)]
+        for name in ("Next", "Prev", "Run", "Text", "Check", "Hint", "Solution", "Reset", "Lessons", "Quit",
+                     "Help", "palette"):
+            assert name in descriptions

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from lab.options import Options, OptionsError, apply_options, options_from_source
@@ -19,6 +19,7 @@ from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, targe
 from lab.ui.lesson_pane.step_text import StepText
 from lab.ui.results import ResultsPanel
 from lab.ui.status.follow_banner import FollowBanner
+from lab.ui.status.footer import LabFooter
 from lab.ui.status.status_bar import StatusBar
 
 RUN_DEBOUNCE_S = 0.4   # after an edit or toggle, the job runs once typing pauses this long
@@ -85,7 +86,7 @@ class LessonScreen(Screen):
                 yield CodeEditor(id="editor")
                 yield ResultsPanel(id="results")
         yield StatusBar(id="status")
-        yield Footer(compact=True)
+        yield LabFooter()
 
     @property
     def editor(self) -> CodeEditor:

@@ -1,0 +1,84 @@
+"""A footer that fits its width: when the keys do not fit on one line (80 columns), it leaves out
+the dimmed keys first, then the less important ones, so the keys a learner needs most (F1 Help
+among them) are never cut off at the edge. Every key left out stays listed in the F1 help."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+# actions left out first when the line is too narrow (first in this list = first to go)
+DROP_ORDER = (
+    "close_search",   # esc: the search box says it
+    "prev_match",     # N: n is shown
+    "prev_tab",       # [: ] is shown
+    "to_list",        # ctrl+l: esc does it too
+    "reset",
+    "solution",
+    "toggle_diff",
+    "prev_step",
+    "quit",
+    "toggle_text",
+)
+PALETTE_CELLS = 12  # "▏^o palette" docked at the right
+
+
+def key_cells(key_display: str, description: str) -> int:
+    """Cells one compact footer key takes, with the gutter after it."""
+    return len(key_display) + (1 + len(description) if description else 0) + 1
+
+
+def fit_keys(keys: list[tuple[str, str, str, bool]], width: int) -> list[tuple[str, str, str, bool]]:
+    """keys: (action, key display, description, enabled), in footer order. Keep the order, drop
+    dimmed keys and then DROP_ORDER actions until the line fits in `width` cells."""
+    kept = list(keys)
+
+    def size() -> int:
+        return sum(key_cells(k[1], k[2]) for k in kept)
+
+    if size() <= width:
+        return kept
+    for drop in [k[0] for k in keys if not k[3]] + list(DROP_ORDER):
+        if size() <= width:
+            break
+        kept = [k for k in kept if k[0] != drop]
+    return kept
+
+
+class LabFooter(Footer):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(**kwargs)
+        self._fitted_width = 0
+
+    def compose(self):
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        seen: dict[str, tuple] = {}
+        for _, binding, enabled, tooltip in active.values():
+            if binding.show and binding.action not in seen:
+                seen[binding.action] = (binding, enabled, tooltip)
+        palette = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        width = (self.size.width or self.app.size.width) - (PALETTE_CELLS if palette else 0)
+        self._fitted_width = self.size.width or self.app.size.width
+        keys = [(action, self.app.get_key_display(b), b.description, enabled)
+                for action, (b, enabled, _tip) in seen.items()]
+        kept = {k[0] for k in fit_keys(keys, width)}
+        shown = [(a, v) for a, v in seen.items() if a in kept]
+        self.styles.grid_size_columns = len(shown)
+        for action, (binding, enabled, tooltip) in shown:
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                            binding.action, disabled=not enabled,
+                            tooltip=tooltip).data_bind(compact=Footer.compact)
+        if palette is not None:
+            _node, binding, enabled, tooltip = palette
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                            binding.action, classes="-command-palette", disabled=not enabled,
+                            tooltip=binding.tooltip or binding.description)
+
+    def on_resize(self, event) -> None:
+        if event.size.width != self._fitted_width and self._bindings_ready:
+            self.call_after_refresh(self.recompose)
