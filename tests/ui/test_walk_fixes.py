@@ -66,3 +66,30 @@ async def test_footer_shows_everything_when_wide():
         for name in ("Next", "Prev", "Run", "Text", "Check", "Hint", "Solution", "Reset", "Lessons", "Quit",
                      "Help", "palette"):
             assert name in descriptions
+
+
+async def test_an_empty_results_tab_says_why_instead_of_showing_blank():
+    # walk: lesson 4 at 80x24, text pane toggled, ] to LLVM IR / Timings showed an empty pane
+    from lab.ui.results.panel import EMPTY_NOTES
+
+    app = app_for(engine=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "alpha", 1)
+        results = screen.results
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        results.show_tab("timings")
+        await pilot.pause()
+        timings = results.pane("timings")
+        assert timings.empty_note.startswith("No Timings yet: it comes with the next run")
+        results.begin("job-1")
+        await pilot.pause()
+        assert "this run is still going" in timings.empty_note
+        results.apply({"type": "done", "job": "job-1", "ok": True, "elapsed_ms": 5})
+        await pilot.pause()
+        assert timings.empty_note == EMPTY_NOTES["timings"]
+        note = timings.query_one(".empty-note")
+        assert note.display and note.region.height > 0  # on screen, not just set
+        results.apply({"type": "timings", "job": "job-1", "compile_ms": 1.0, "jit": {"min_s": 1e-6}})
+        await pilot.pause()
+        assert timings.empty_note is None and not note.display

@@ -28,7 +28,17 @@ class ResultPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(STALE_RECOMPUTING, classes="stale-note")
+        yield Static("", classes="empty-note", markup=False)
         yield from self.compose_body()
+
+    def show_empty(self, note: str | None) -> None:
+        """Say why the pane has nothing in it (None: it has something; the note goes)."""
+        self.set_class(note is not None, "-empty")
+        self.query_one(".empty-note", Static).update(note or "")
+
+    @property
+    def empty_note(self) -> str | None:
+        return str(self.query_one(".empty-note", Static).content) if self.has_class("-empty") else None
 
     @property
     def is_stale(self) -> bool:

@@ -28,6 +28,18 @@ EVENT_TAB = {"compiled": "output", "output": "output", "error": "errors", "llvm"
              "types": "types", "parallel": "parallel", "ptx": "ptx", "timings": "timings", "check": "checks"}
 
 
+# what a finished run with nothing in the tab means (the output, errors and checks panes say it themselves)
+EMPTY_NOTES = {
+    "llvm": "No LLVM IR from this run: this step does not show it, or nothing was compiled.",
+    "asm": "No assembly from this run: this step does not show it, or nothing was compiled.",
+    "types": "No typed IR from this run: this step does not show it, or nothing was compiled.",
+    "parallel": "No parallel diagnostics: they come with parallel=True (the parallel CPU target) "
+                "on steps that show them.",
+    "timings": "No timings: this step does not time its code.",
+    "ptx": "No PTX from this run: PTX comes from a real GPU only.",
+}
+
+
 class ResultsPanel(Widget):
     """Tabs of results for the current job, with a one-line job summary on top."""
 
@@ -156,6 +168,17 @@ class ResultsPanel(Widget):
             state = self.tab_state(tab)
             widget.set_class(state == "empty", "-empty")
             widget.set_class(state == "stale", "-stale")
+            if tab in EMPTY_NOTES:  # the other panes have their own words for "nothing"
+                self.pane(tab).show_empty(self.empty_note(tab) if state == "empty" else None)
+
+    def empty_note(self, tab: str) -> str:
+        """Why an empty tab is empty, in words (a blank pane reads like a broken one)."""
+        name = TABS[tab][0]
+        if self.job_id is None:
+            return f"No {name} yet: it comes with the next run (F5 runs the step)."
+        if self.state in ("compiling", "running"):
+            return f"No {name} yet: this run is still going ({name} comes {'last' if tab == 'timings' else 'when it is ready'})."
+        return EMPTY_NOTES[tab]
 
     def tab_label(self, tab: str) -> str:
         """The plain words on a tab (tests, screen readers)."""
