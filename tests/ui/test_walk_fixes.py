@@ -93,3 +93,17 @@ async def test_an_empty_results_tab_says_why_instead_of_showing_blank():
         results.apply({"type": "timings", "job": "job-1", "compile_ms": 1.0, "jit": {"min_s": 1e-6}})
         await pilot.pause()
         assert timings.empty_note is None and not note.display
+
+
+def test_speed_up_is_the_first_timing_row_when_there_is_a_baseline():
+    # at 80x24 the Timings pane shows five rows; the speed-up used to be the eighth
+    from lab.ui.results.timings import timing_rows
+
+    ev = {"compile_ms": 200.0, "first_call_ms": 0.02, "speedup": 15.8,
+          "jit": {"min_s": 5e-7, "median_s": 5.2e-7, "runs": 7, "loops": 40000},
+          "python": {"min_s": 8e-6, "median_s": 8.1e-6}}
+    rows = timing_rows(ev)
+    assert rows[0] == ("speed-up", "15.8x")
+    assert [m for m, _ in rows].count("speed-up") == 1
+    no_baseline = timing_rows({**ev, "python": None, "speedup": None})
+    assert no_baseline[0][0] == "compile" and ("Python", "not measured") in no_baseline

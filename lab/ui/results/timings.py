@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
@@ -15,23 +16,25 @@ from .format import fmt_ms, fmt_seconds, fmt_speedup
 
 
 def timing_rows(ev: dict) -> list[tuple[str, str]]:
-    """(metric, value) rows for the table, in reading order."""
+    """(metric, value) rows for the table. With a Python baseline the speed-up comes first: it is
+    the answer, and at 80x24 the pane shows only five rows without scrolling."""
     jit = ev.get("jit") or {}
     py = ev.get("python")
-    rows = [
+    rows = [("speed-up", fmt_speedup(ev.get("speedup")))] if py else []
+    rows += [
         ("compile", fmt_ms(ev.get("compile_ms"))),
         ("first call", fmt_ms(ev.get("first_call_ms"))),
         ("steady min", fmt_seconds(jit.get("min_s"))),
         ("steady median", fmt_seconds(jit.get("median_s"))),
     ]
-    if jit.get("runs"):
-        rows.append(("runs × loops", f"{jit.get('runs')} × {jit.get('loops')}"))
     if py:
         rows.append(("Python min", fmt_seconds(py.get("min_s"))))
         rows.append(("Python median", fmt_seconds(py.get("median_s"))))
     else:
         rows.append(("Python", "not measured"))
-    rows.append(("speed-up", fmt_speedup(ev.get("speedup"))))
+        rows.append(("speed-up", fmt_speedup(ev.get("speedup"))))
+    if jit.get("runs"):
+        rows.append(("runs × loops", f"{jit.get('runs')} × {jit.get('loops')}"))
     return rows
 
 
@@ -92,7 +95,10 @@ class TimingsPane(ResultPane):
         table = self.query_one(DataTable)
         table.clear()
         for metric, value in timing_rows(ev):
-            table.add_row(metric, value, key=metric)
+            if metric == "speed-up":
+                table.add_row(Text(metric, style="bold"), Text(value, style="bold"), key=metric)
+            else:
+                table.add_row(metric, value, key=metric)
         ns = notes(ev)
         note = self.query_one(".timing-notes", Static)
         note.update("\n".join(f"note: {n}" for n in ns))
