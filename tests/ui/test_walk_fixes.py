@@ -107,3 +107,17 @@ def test_speed_up_is_the_first_timing_row_when_there_is_a_baseline():
     assert [m for m, _ in rows].count("speed-up") == 1
     no_baseline = timing_rows({**ev, "python": None, "speedup": None})
     assert no_baseline[0][0] == "compile" and ("Python", "not measured") in no_baseline
+
+
+async def test_signature_placeholder_fits_on_its_one_line_beside_the_text_pane():
+    # 120x36 with the step text showing: "signature, e.g. float64(float64[:])" wrapped inside the
+    # 28-cell input and showed only "signature, e.g." followed by blanks
+    from textual.widgets import Input
+
+    app = app_for(engine=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_step(pilot, "alpha", 2)
+        sig = screen.query_one("#opt-signature", Input)
+        assert sig.value == ""
+        shown = sig.render_line(0).text
+        assert "float64(float64[:])" in shown and "\n" not in shown.rstrip()

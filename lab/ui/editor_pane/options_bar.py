@@ -107,7 +107,7 @@ class OptionsBar(Widget):
                 yield OptionToggle(name, id=f"opt-{name}", compact=True, tooltip=_TIPS[name])
         with Horizontal(id="sigline"):
             yield Static("sig", id="sig-label")
-            yield Input(placeholder="signature, e.g. float64(float64[:])", id="opt-signature",
+            yield Input(placeholder="e.g. float64(float64[:])", id="opt-signature",
                         compact=True, tooltip=_TIPS["signature"])
             with RadioSet(id="target", compact=True):
                 for key, label in TARGET_LABELS.items():
