@@ -2,8 +2,8 @@
 
 For each fault the app keeps running and answering keys, the Errors pane and the status line name the
 cause, the learner's draft on disk holds exactly what was typed, and the next run of good code works.
-The lesson screen gives every job the engine's default wall-clock limit (10 s; the app has no way to
-shorten it), so the endless-loop cases take that long and are marked slow.
+The lesson screen gives every job the engine's default wall-clock limit (Job.timeout_s, 10 s; the app
+has no way to shorten it), so the endless-loop cases take that long and are marked slow.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Fault:
 
 
 FAULTS = [
-    Fault("infinite-loop", HEAD + SPIN, ("Timeout",), ("stopped after 10 s",), slow=True),
+    Fault("infinite-loop", HEAD + SPIN, ("Timeout",), ("stopped after", "wall-clock limit"), slow=True),
     Fault("out-of-bounds-write", HEAD + (
         "@njit(boundscheck=False)\ndef f(x):\n    a = np.zeros(4)\n    for k in range(1, 60):\n"
         "        for j in range(1 << 16):\n            a[(1 << k) + j * 4096] = 1.0\n    return x\n"),
@@ -79,12 +79,12 @@ FAULTS = [
           ("ExitCode",), ("exited with code 3",)),
     Fault("system-exit", HEAD + "@jit(forceobj=True)\ndef f(x):\n    sys.exit(4)\n", ("SystemExit",)),
     Fault("ignores-sigterm", HEAD + "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n\n\n" + SPIN,
-          ("Timeout",), ("stopped after 10 s",), slow=True),
+          ("Timeout",), ("stopped after", "wall-clock limit"), slow=True),
     Fault("forks-children", HEAD + (
         "@jit(forceobj=True)\ndef f(x):\n    pid = os.fork()\n    if pid == 0:\n"
         "        signal.signal(signal.SIGTERM, signal.SIG_IGN)\n        time.sleep(600)\n        os._exit(0)\n"
         "    open({pidfile!r}, 'w').write(str(pid))\n    while True:\n        pass\n"),
-        ("Timeout",), ("stopped after 10 s",), slow=True, extra={"child": True}),
+        ("Timeout",), ("stopped after", "wall-clock limit"), slow=True, extra={"child": True}),
     # typed key by key: the colon of the starter's `def f(x):` deleted with backspace
     Fault("syntax-error", "from numba import njit\n\n\n@njit\ndef f(x)\n    return x + 1\n", ("SyntaxError",),
           extra={"backspace_after": "def f(x):"}),
