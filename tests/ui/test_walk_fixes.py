@@ -121,3 +121,23 @@ async def test_signature_placeholder_fits_on_its_one_line_beside_the_text_pane()
         assert sig.value == ""
         shown = sig.render_line(0).text
         assert "float64(float64[:])" in shown and "\n" not in shown.rstrip()
+
+
+async def test_hints_show_code_spans_without_backticks():
+    # lesson 2's hints say `@jit(<return type>(<arg type>, <arg type>))`: the backticks were shown raw
+    from textual.widgets import Static
+
+    from lab.ui.lesson_pane.step_text import inline_code
+
+    assert inline_code("a `f(x)` c") == "a [b $accent]f(x)[/] c"
+    assert inline_code("odd ` tick") == "odd ` tick"
+    app = app_for(engine=False, lesson_dirs=[builtin_lessons_dir()])
+    async with app.run_test(size=(120, 36)) as pilot:
+        lesson = next(l for l in app.catalog.lessons if l.id.startswith("types"))
+        step = next(i for i, s in enumerate(lesson.steps) if s.hints and any("`" in h for h in s.hints))
+        await open_step(pilot, lesson.id, step)
+        for _ in lesson.steps[step].hints:
+            await pilot.press("ctrl+g")
+        await pilot.pause()
+        shown = app.screen.query_one("#step-hints", Static).render().plain
+        assert "Hint 1/" in shown and "`" not in shown

@@ -43,7 +43,7 @@ class StepText(VerticalScroll, can_focus=True):
             widget.update("")
             widget.set_class(True, "-empty")
             return
-        lines = [f"[b]Hint {i + 1}/{len(hints)}[/b]  {_esc(h)}" for i, h in enumerate(hints[:revealed])]
+        lines = [f"[b]Hint {i + 1}/{len(hints)}[/b]  {inline_code(h)}" for i, h in enumerate(hints[:revealed])]
         if revealed < len(hints):
             lines.append("[dim](ctrl+g for the next hint)[/dim]")
         widget.update("\n".join(lines))
@@ -65,6 +65,14 @@ class StepText(VerticalScroll, can_focus=True):
         widget.update("\n".join(lines))
         widget.set_class(False, "-empty")
         self.scroll_end(animate=False)
+
+
+def inline_code(text: str) -> str:
+    """Markup for a hint: `code spans` shown as code (bold, accent colour) instead of raw backticks."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
+        return _esc(text)
+    return "".join(_esc(p) if i % 2 == 0 else f"[b $accent]{_esc(p)}[/]" for i, p in enumerate(parts))
 
 
 def _esc(text: str) -> str:
