@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.command import CommandList
 
 from lab.lessons import builtin_lessons_dir
-from tests.ui.ui_support import app_for, open_step
+from tests.ui.ui_support import app_for, open_step, wait_until
 
 
 async def test_palette_ranks_the_option_toggle_first_for_an_exact_option_name():
@@ -141,3 +141,17 @@ async def test_hints_show_code_spans_without_backticks():
         await pilot.pause()
         shown = app.screen.query_one("#step-hints", Static).render().plain
         assert "Hint 1/" in shown and "`" not in shown
+
+
+async def test_status_says_how_long_the_run_took_in_readable_units():
+    # a fast run read "✓ ok in 0.0 s"; the status now uses the results summary's units
+    from lab.ui.results.format import fmt_ms
+
+    app = app_for(engine=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_step(pilot, "alpha", 1)
+        await wait_until(pilot, lambda: screen.status.job_note.startswith(("✓", "✗")), what="a finished run")
+        elapsed = screen.results.elapsed_ms
+        assert elapsed
+        assert screen.status.job_note == f"✓ ok in {fmt_ms(elapsed)}"
+        assert "0.0 s" not in screen.status.job_note

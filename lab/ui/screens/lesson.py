@@ -18,6 +18,7 @@ from lab.ui.editor_pane.code_editor import CodeEditor
 from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, target_of
 from lab.ui.lesson_pane.step_text import StepText
 from lab.ui.results import ResultsPanel
+from lab.ui.results.format import fmt_ms
 from lab.ui.status.follow_banner import FollowBanner
 from lab.ui.status.footer import LabFooter
 from lab.ui.status.status_bar import StatusBar
@@ -335,7 +336,8 @@ class LessonScreen(Screen):
             self.status.job_note = "waiting for the engine…" if self.app.settings.engine else "engine off"
             return
         try:
-            job = catalog.build_job(self.lesson, self.step, self.editor.text, target=self.target, checks=checks)
+            job = catalog.build_job(self.lesson, self.step, self.editor.text, target=self.target, checks=checks,
+                                       timeout_s=self.app.settings.timeout_s)
         except Exception as exc:  # a step the job builder rejects: say so, keep the app alive
             self.status.job_note = "cannot run"
             self.notify(f"cannot build a job for this step: {exc}", severity="error", timeout=10)
@@ -381,7 +383,7 @@ class LessonScreen(Screen):
 
     def _finish(self, job, done: dict, errors: list[dict], checks: bool) -> None:
         elapsed = done.get("elapsed_ms")
-        took = f" in {elapsed / 1000:.1f} s" if elapsed else ""
+        took = f" in {fmt_ms(elapsed)}" if elapsed else ""  # "in 42 ms", "in 1.07 s" (was "in 0.0 s")
         if done.get("cause") == "superseded":
             return
         if errors:
