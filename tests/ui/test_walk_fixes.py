@@ -155,3 +155,15 @@ async def test_status_says_how_long_the_run_took_in_readable_units():
         assert elapsed
         assert screen.status.job_note == f"✓ ok in {fmt_ms(elapsed)}"
         assert "0.0 s" not in screen.status.job_note
+
+
+async def test_status_names_the_error_a_step_expects_instead_of_a_bare_ok():
+    # lesson 5, "A typing error, read line by line": the results said "done — expected TypingError"
+    # while the status line said "✓ ok in 219 ms"
+    app = app_for(engine=True, lesson_dirs=[builtin_lessons_dir()])
+    async with app.run_test(size=(120, 36)) as pilot:
+        lesson = next(l for l in app.catalog.lessons if l.id.startswith("nopython"))
+        index = next(i for i, s in enumerate(lesson.steps) if s.id == "typing-error")
+        screen = await open_step(pilot, lesson.id, index)
+        await wait_until(pilot, lambda: screen.status.job_note.startswith(("✓", "✗")), what="a finished run")
+        assert screen.status.job_note.startswith("✓ expected TypingError in ")

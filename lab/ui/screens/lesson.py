@@ -59,6 +59,7 @@ class LessonScreen(Screen):
         self._run_timer: Timer | None = None
         self._draft_timer: Timer | None = None
         self._check_results: list[dict] = []
+        self._expected_error: str | None = None
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Keys that do nothing on this step are shown dimmed in the footer (None = disabled)."""
@@ -360,6 +361,7 @@ class LessonScreen(Screen):
     async def _run_job(self, job, checks: bool) -> None:
         done = None
         errors: list[dict] = []
+        self._expected_error = None  # an error the step expects (the status says so, not a bare "ok")
         async for event in self.app.runner.run(job):
             if event.get("job") != self.job_id:
                 continue  # an older job's event: never shown as current
@@ -367,7 +369,9 @@ class LessonScreen(Screen):
             kind = event.get("type")
             if kind == "check":
                 self._check_results.append(event)
-            elif kind == "error" and not event.get("expected"):
+            elif kind == "error" and event.get("expected"):
+                self._expected_error = self._expected_error or str(event.get("etype") or "error")
+            elif kind == "error":
                 errors.append(event)
                 if len(errors) == 1:
                     self.editor.mark_error_line(event.get("line"))
@@ -390,6 +394,8 @@ class LessonScreen(Screen):
             first = errors[0]
             where = f" (line {first['line']})" if first.get("line") else ""
             self.status.job_note = f"✗ {first.get('etype', 'error')}{where}{took}"
+        elif self._expected_error and done.get("ok"):
+            self.status.job_note = f"✓ expected {self._expected_error}{took}"
         else:
             self.status.job_note = f"✓ ok{took}"
         if not checks:
