@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="colour theme (light suits projectors)")
     parser.add_argument("--cuda", choices=["auto", "sim", "off"], default="auto",
                         help="CUDA: real device if present (auto), always the simulator, or off")
+    parser.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="wall-clock limit for each run of your code (default: the step's, else 10 s)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("run", help="run a kernel file through the engine and print its events")
@@ -126,6 +128,16 @@ def lesson_dirs(args: argparse.Namespace) -> list[Path]:
     dirs += [Path(p).expanduser() for p in env.split(os.pathsep) if p]
     dirs += list(getattr(args, "lessons", []) or [])
     return dirs
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 1 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"{text} s is outside 1..600 seconds")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -132,6 +132,8 @@ class Step(_Strict):
     lock: dict[str, str] = Field(default_factory=dict, description="option -> reason it cannot be toggled here")
     targets: list[Literal["cpu", "parallel", "cuda"]] = Field(default_factory=lambda: ["cpu"], min_length=1)
     timing: TimingSpec | None = None
+    timeout_s: float | None = Field(None, ge=1, le=300,
+                                    description="wall-clock limit for one run of this step (default 10 s)")
     expect_error: ExpectError | None = None
     checks: list[Check] = Field(default_factory=list, description="present: the step is an exercise")
     hints: list[str] = Field(default_factory=list)

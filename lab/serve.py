@@ -52,6 +52,8 @@ def lab_argv(args) -> list[str]:
         argv += ["--theme", args.theme]
     if getattr(args, "cuda", None) and args.cuda != "auto":
         argv += ["--cuda", args.cuda]
+    if getattr(args, "timeout", None):
+        argv += ["--timeout", f"{args.timeout:g}"]
     follow = getattr(args, "follow", None)
     if follow is not None:
         argv += ["--follow", follow] if follow else ["--follow"]

@@ -53,6 +53,8 @@ def step_job(lesson, step, source: str, *, target: str = "cpu", with_checks: boo
         e = step.expect_error
         expect = {"type": e.type, "match": e.match} if hasattr(e, "type") else dict(e)
     views = list(step.views) if step.views is not None else list(VIEWS)
+    if timeout_s is None:
+        timeout_s = getattr(step, "timeout_s", None)
     kwargs = {} if timeout_s is None else {"timeout_s": float(timeout_s)}
     return Job(
         source=source,

@@ -35,6 +35,7 @@ class Settings:
     follow: str | None = None           # presenter file to follow, "" = default path
     status_info: dict | None = None     # fixed status-bar info (deterministic snapshots)
     open_lesson: str | None = None      # open this lesson at start (tests)
+    timeout_s: float | None = None      # per-run wall-clock limit (--timeout); None: the step's, else 10 s
 
 
 class LabApp(App):
@@ -196,6 +197,7 @@ def settings_from_args(args) -> Settings:
         cuda=getattr(args, "cuda", "auto") or "auto",
         present=getattr(args, "present", None),
         follow=getattr(args, "follow", None),
+        timeout_s=getattr(args, "timeout", None),
     )
 
 

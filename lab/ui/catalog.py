@@ -62,8 +62,9 @@ def locks(step) -> dict[str, str]:
     return dict(getattr(step, "lock", None) or {})
 
 
-def build_job(lesson, step, source: str, *, target: str, checks: bool) -> Job:
-    """The engine Job for this step and the learner's source (decorator line is the truth)."""
+def build_job(lesson, step, source: str, *, target: str, checks: bool, timeout_s: float | None = None) -> Job:
+    """The engine Job for this step and the learner's source (decorator line is the truth).
+    `timeout_s` (the learner's --timeout) overrides the step's own limit and the 10 s default."""
     from lab.step_job import step_job
 
-    return step_job(lesson, step, source, target=target, with_checks=checks)
+    return step_job(lesson, step, source, target=target, with_checks=checks, timeout_s=timeout_s)

@@ -118,3 +118,28 @@ def test_job_runs_for_real_and_solution_passes(good):
     events = run_job_sync(step_job(good, step, step.code, with_checks=True))
     checks = [e for e in events if e["type"] == "check"]
     assert checks[0]["passed"] is False and "double(4) should be 8" in checks[0]["message"]
+
+
+def test_step_timeout_and_learner_override_reach_the_job(tmp_path):
+    from lab.lessons import load_lessons
+    from lab.step_job import step_job
+
+    (tmp_path / "t.yaml").write_text(
+        "id: t\ntitle: T\nsteps:\n  - id: slow\n    title: Slow\n    timeout_s: 30\n"
+        "    code: |\n      from numba import jit\n\n      @jit\n      def f(x):\n          return x\n    entry: f\n"
+        "    calls: ['f(1)']\n")
+    res = load_lessons([tmp_path])
+    assert not res.errors, [str(e) for e in res.errors]
+    lesson = res.lessons[0]
+    step = lesson.steps[0]
+    assert step_job(lesson, step, step.code).timeout_s == 30
+    assert step_job(lesson, step, step.code, timeout_s=5).timeout_s == 5
+
+
+def test_step_timeout_out_of_range_names_the_line(tmp_path):
+    from lab.lessons import load_lessons
+
+    (tmp_path / "t.yaml").write_text("id: t\ntitle: T\nsteps:\n  - id: s\n    title: S\n    kind: read\n"
+                                     "    timeout_s: 0\n")
+    errors = [str(e) for e in load_lessons([tmp_path]).errors]
+    assert errors and ":7:" in errors[0] and "timeout_s" in errors[0], errors
