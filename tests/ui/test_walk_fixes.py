@@ -167,3 +167,19 @@ async def test_status_names_the_error_a_step_expects_instead_of_a_bare_ok():
         screen = await open_step(pilot, lesson.id, index)
         await wait_until(pilot, lambda: screen.status.job_note.startswith(("✓", "✗")), what="a finished run")
         assert screen.status.job_note.startswith("✓ expected TypingError in ")
+
+
+def test_summary_names_a_cuda_job_once():
+    # lesson 11 on the simulator read "✓ done in 8.77 ms  cuda/cuda · cuda  simulator"
+    from lab.ui.results.summary import summary_markup
+    from textual.content import Content
+
+    def plain(markup: str) -> str:
+        return Content.from_markup(markup).plain
+
+    cuda = plain(summary_markup("done", elapsed_ms=8.77, job="j", kind="cuda", target="cuda", mode="cuda",
+                                simulator=True))
+    assert "cuda/cuda" not in cuda and "· cuda" not in cuda
+    assert "  cuda  simulator" in cuda
+    jit = plain(summary_markup("done", elapsed_ms=5, job="j", kind="jit", target="parallel", mode="nopython"))
+    assert "jit/parallel · nopython" in jit

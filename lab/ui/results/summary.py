@@ -18,7 +18,10 @@ def summary_markup(state: str, *, elapsed_ms: float | None = None, reason: str |
     words = escape(state_text(state, elapsed_ms=elapsed_ms, reason=reason))
     parts = [f"[b {colour}]{icon} {words}[/]"]
     if job is not None:
-        where = f"{escape(kind)}/{escape(target)}" + (f" · {escape(mode)}" if mode else "")
+        # "jit/parallel · nopython"; a CUDA job is just "cuda" (was "cuda/cuda · cuda")
+        where = escape(kind) if target == kind else f"{escape(kind)}/{escape(target)}"
+        if mode and mode not in (kind, target):
+            where += f" · {escape(mode)}"
         parts.append(f"[dim]{where}[/]")
     if simulator:
         parts.append("[b $warning]simulator[/]")
