@@ -183,3 +183,27 @@ def test_summary_names_a_cuda_job_once():
     assert "  cuda  simulator" in cuda
     jit = plain(summary_markup("done", elapsed_ms=5, job="j", kind="jit", target="parallel", mode="nopython"))
     assert "jit/parallel · nopython" in jit
+
+
+async def test_dialogs_show_their_own_keys_in_the_footer():
+    # the lesson screen's footer (^n Next, f5 Run, ...) stayed visible under the solution dialog,
+    # where none of those keys do anything
+    app = app_for(engine=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "alpha", 2)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SolutionScreen"
+        descriptions = [d for _, d in _footer_keys(app)]
+        assert "Apply to editor" in descriptions and "Close" in descriptions and "Run" not in descriptions
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        descriptions = [d for _, d in _footer_keys(app)]
+        assert "Yes" in descriptions and "No" in descriptions
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "Close" in [d for _, d in _footer_keys(app)]

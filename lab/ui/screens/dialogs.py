@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown, Static, TextArea
 
+from lab.ui.status.footer import LabFooter
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask once; y / enter confirms, n / escape cancels. Dismisses with True or False."""
@@ -28,6 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", variant="warning", id="yes")
                 yield Button(f"{self.no} (n)", id="no")
+        yield LabFooter()  # this dialog's keys, over the lesson screen's (which do nothing here)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -59,6 +62,7 @@ class SolutionScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Apply to editor (a)", variant="warning", id="apply")
                 yield Button("Close (esc)", id="close")
+        yield LabFooter()
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
@@ -129,6 +133,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide", id="help-body"):
             yield Markdown(HELP_TEXT)
+        yield LabFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
