@@ -207,3 +207,46 @@ async def test_dialogs_show_their_own_keys_in_the_footer():
         await pilot.press("f1")
         await pilot.pause()
         assert "Close" in [d for _, d in _footer_keys(app)]
+
+
+def _label_background(widget, label: str):
+    for segment in widget.render_line(0):
+        if label in segment.text:
+            return segment.style.bgcolor if segment.style else None
+    raise AssertionError(f"{label!r} not rendered")
+
+
+async def test_option_focus_walks_the_toggles_in_visual_order_with_one_visible_cursor():
+    # F4 then Tab / shift+Tab: row by row (nopython forceobj nogil cache / parallel fastmath
+    # boundscheck / signature target), at 80 and at 120 columns; locked toggles are skipped
+    for size in ((80, 24), (120, 36)):
+        app = app_for(engine=False)
+        async with app.run_test(size=size) as pilot:
+            screen = await open_step(pilot, "alpha", 2)  # nothing locked
+            await pilot.press("f4")
+            await pilot.pause()
+            seen = []
+            while app.focused is not None and app.focused.id not in seen and app.focused.id != "editor":
+                seen.append(app.focused.id)
+                await pilot.press("tab")
+                await pilot.pause()
+            assert seen == ["opt-nopython", "opt-forceobj", "opt-nogil", "opt-cache", "opt-parallel",
+                            "opt-fastmath", "opt-boundscheck", "opt-signature", "target"], size
+            where = [screen.query_one(f"#{i}").region for i in seen]
+            assert [(r.y, r.x) for r in where] == sorted((r.y, r.x) for r in where)  # reading order
+            back = []
+            await pilot.press("shift+tab")  # from the editor back into the bar
+            await pilot.pause()
+            while app.focused is not None and app.focused.id in seen and app.focused.id not in back:
+                back.append(app.focused.id)
+                await pilot.press("shift+tab")
+                await pilot.pause()
+            assert back == seen[::-1], size
+            # the focused toggle stands out; no other control in the bar shows a cursor
+            await pilot.press("f4")
+            await pilot.pause()
+            focused_bg = _label_background(screen.query_one("#opt-nopython"), "nopython")
+            others = [_label_background(screen.query_one("#opt-forceobj"), "forceobj"),
+                      _label_background(screen.query_one("#target-cpu"), "CPU")]
+            assert focused_bg is not None and all(bg != focused_bg for bg in others)
+            assert others[0] == others[1]  # the unfocused target row looks like an unfocused toggle
