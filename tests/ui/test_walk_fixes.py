@@ -250,3 +250,22 @@ async def test_option_focus_walks_the_toggles_in_visual_order_with_one_visible_c
                       _label_background(screen.query_one("#target-cpu"), "CPU")]
             assert focused_bg is not None and all(bg != focused_bg for bg in others)
             assert others[0] == others[1]  # the unfocused target row looks like an unfocused toggle
+
+
+async def test_lesson_list_rows_stay_on_one_line_at_80_columns():
+    # rows 8 and 10 wrapped at 80 columns ("... prange   0/5" / "steps · new")
+    from textual.widgets import OptionList
+
+    app = app_for(engine=False, lesson_dirs=[builtin_lessons_dir()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert options.virtual_size.height == len(prompts)  # one line per lesson
+        assert all(len(p) <= options.content_region.width for p in prompts)
+        assert all("/" in p and "· new" in p for p in prompts)  # progress still on every row
+        assert any(p.rstrip().endswith("· new") and "…" in p for p in prompts)  # long titles cut, not wrapped
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause(0.3)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert all("steps · new" in p and "…" not in p for p in prompts)

@@ -19,6 +19,24 @@ MARKS = {"done": ("✓", "green"), "in_progress": ("◐", "yellow"), "new": ("·
 WORDS = {"done": "done", "in_progress": "in progress", "new": "new"}
 
 
+def progress_tail(done: int, total: int, word: str, short: bool) -> str:
+    return f"  {done}/{total} · {word}" if short else f"   {done}/{total} steps · {word}"
+
+
+def lesson_row(mark: str, colour: str, number: int, title: str, tail: str, width: int) -> Text:
+    """One line per lesson: mark, number and title, then progress; a title too long for `width`
+    is cut with "…" instead of the row wrapping onto a second line."""
+    head = f" {mark} {number:>2}. "
+    room = max(8, width - len(head) - len(tail))
+    if len(title) > room:
+        title = title[: room - 1].rstrip() + "…"
+    row = Text()
+    row.append(f" {mark} ", style=colour)
+    row.append(f"{number:>2}. {title}", style="bold")
+    row.append(tail, style="dim")
+    return row
+
+
 class LessonListScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open", show=True),
@@ -39,6 +57,15 @@ class LessonListScreen(Screen):
         self.refill()
         self.app.refresh_status(self.query_one(StatusBar))
 
+    def _row_width(self) -> int:
+        """Cells for one row inside the list (its border and the body's padding taken off)."""
+        options = self.query_one("#lessons", OptionList)
+        return (options.content_region.width or self.app.size.width - 8) - 1
+
+    def on_resize(self, event) -> None:
+        if self.is_mounted and self.app.catalog.lessons:
+            self.call_after_refresh(self.refill)
+
     def on_screen_resume(self) -> None:
         self.refill()
         self.app.refresh_status(self.query_one(StatusBar))
@@ -48,15 +75,19 @@ class LessonListScreen(Screen):
         options = self.query_one("#lessons", OptionList)
         keep = options.highlighted
         options.clear_options()
+        width = self._row_width()
+        rows = []
         for number, lesson in enumerate(app.catalog.lessons, 1):
             status = app.progress.lesson_status(lesson.id, [s.id for s in lesson.steps])
             done = sum(1 for s in lesson.steps if app.progress.step_state(lesson.id, s.id).status == "done")
+            rows.append((number, lesson, status, done))
+        # one progress form for the whole list: the short one ("0/5 · new") when any row needs it
+        short = any(len(f" x {n:>2}. {l.title}") + len(progress_tail(d, len(l.steps), WORDS[st], False)) > width
+                    for n, l, st, d in rows)
+        for number, lesson, status, done in rows:
             mark, colour = MARKS[status]
-            row = Text()
-            row.append(f" {mark} ", style=colour)
-            row.append(f"{number:>2}. {lesson.title}", style="bold")
-            row.append(f"   {done}/{len(lesson.steps)} steps · {WORDS[status]}", style="dim")
-            options.add_option(Option(row, id=lesson.id))
+            tail = progress_tail(done, len(lesson.steps), WORDS[status], short)
+            options.add_option(Option(lesson_row(mark, colour, number, lesson.title, tail, width), id=lesson.id))
         errors = app.catalog.errors
         err = self.query_one("#load-errors", Static)
         err.update(("Some lesson files could not be loaded:\n" + "\n".join(errors)) if errors else "")
