@@ -269,3 +269,23 @@ async def test_lesson_list_rows_stay_on_one_line_at_80_columns():
         await pilot.pause(0.3)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert all("steps · new" in p and "…" not in p for p in prompts)
+
+
+async def test_lesson_header_keeps_the_step_and_its_kind_at_80_columns():
+    # "Your own NumPy ufuncs with @vectorize and @guvectorize  ·  step 5/7: Targets:" (cut there)
+    from textual.widgets import Static
+
+    from lab.ui.screens.lesson import header_markup
+
+    app = app_for(engine=False, lesson_dirs=[builtin_lessons_dir()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        lesson = max(app.catalog.lessons, key=lambda l: len(l.title))
+        await open_step(pilot, lesson.id, 1)
+        header = app.screen.query_one("#lesson-header", Static)
+        shown = header.render_line(0).text.rstrip()
+        step = lesson.steps[1]
+        assert f"step 2/{len(lesson.steps)}: " in shown and shown.endswith(")") and len(shown) <= 80
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause(0.2)
+        assert lesson.title in header.render_line(0).text and step.title in header.render_line(0).text
+    assert "…" not in header_markup("Types", 1, 5, "One", "read", 78)

@@ -60,6 +60,7 @@ class LessonScreen(Screen):
         self._draft_timer: Timer | None = None
         self._check_results: list[dict] = []
         self._expected_error: str | None = None
+        self._header: tuple | None = None
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Keys that do nothing on this step are shown dimmed in the footer (None = disabled)."""
@@ -112,6 +113,11 @@ class LessonScreen(Screen):
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width, event.size.height)
+        self._show_header()
+
+    def _show_header(self) -> None:
+        if getattr(self, "_header", None):
+            self.query_one("#lesson-header", Static).update(header_markup(*self._header, self.size.width - 2))
 
     def _layout_for(self, width: int, height: int | None = None) -> None:
         if height is not None:
@@ -138,9 +144,8 @@ class LessonScreen(Screen):
         read = catalog.is_read(step)
         self.set_class(read, "-read")
         kind = "read" if read else ("exercise" if catalog.is_exercise(step) else "try it")
-        self.query_one("#lesson-header", Static).update(
-            f"[b]{escape(self.lesson.title)}[/b]  ·  step {index + 1}/{len(steps)}: "
-            f"{escape(step.title)}  [dim]({kind})[/dim]")
+        self._header = (self.lesson.title, index + 1, len(steps), step.title, kind)
+        self._show_header()
         self.query_one(StepText).show_step(f"[b]{index + 1}. {escape(step.title)}[/b]", step.text)
         self.query_one(StepText).show_locks({} if read else catalog.locks(step))
         self.set_class(True, "-show-text")
@@ -505,6 +510,23 @@ class LessonScreen(Screen):
         """Replace the whole editor text as one undoable edit, then sync and re-run."""
         doc_end = self.editor.document.end
         self.editor.replace(text, (0, 0), doc_end)  # posts Changed -> _edited -> after_change
+
+
+def header_markup(lesson: str, number: int, total: int, step: str, kind: str, width: int) -> str:
+    """'Lesson  ·  step 2/5: Step title  (kind)' in `width` cells: the lesson title gives way first
+    (cut with …, then left out), then the step title, so the step number and kind always show."""
+    where, tail = f"step {number}/{total}: ", f"  ({kind})"
+    room = width - len(where) - len(step) - len(tail)
+    if room >= len(lesson) + 5:
+        head = lesson
+    elif room >= 12:
+        head = lesson[: room - 6].rstrip() + "…"
+    else:
+        head = ""
+        if len(where) + len(step) + len(tail) > width:
+            step = step[: max(8, width - len(where) - len(tail)) - 1].rstrip() + "…"
+    lead = f"[b]{escape(head)}[/b]  ·  " if head else ""
+    return f"{lead}{where}{escape(step)}  [dim]({kind})[/dim]"
 
 
 def SolutionScreenLazy(solution: str):
