@@ -289,3 +289,16 @@ async def test_lesson_header_keeps_the_step_and_its_kind_at_80_columns():
         await pilot.pause(0.2)
         assert lesson.title in header.render_line(0).text and step.title in header.render_line(0).text
     assert "…" not in header_markup("Types", 1, 5, "One", "read", 78)
+
+
+async def test_narrow_footer_leaves_out_all_dimmed_keys_on_a_read_step():
+    # a read step at 80 columns showed dimmed "f9 Solution f10 Reset" but not the other dimmed keys
+    app = app_for(engine=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "alpha", 0)  # a read step
+        await pilot.pause(0.2)
+        from lab.ui.status.footer import LabFooter
+
+        keys = list(app.screen.query_one(LabFooter).query("FooterKey"))
+        assert keys and not any(k.disabled for k in keys)
+        assert "Next" in [k.description for k in keys] and "Help" in [k.description for k in keys]

@@ -38,7 +38,8 @@ def fit_keys(keys: list[tuple[str, str, str, bool]], width: int) -> list[tuple[s
 
     if size() <= width:
         return kept
-    for drop in [k[0] for k in keys if not k[3]] + list(DROP_ORDER):
+    kept = [k for k in kept if k[3]]  # dimmed keys go together (some left dimmed, some not, looked random)
+    for drop in DROP_ORDER:
         if size() <= width:
             break
         kept = [k for k in kept if k[0] != drop]
