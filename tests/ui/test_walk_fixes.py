@@ -302,3 +302,22 @@ async def test_narrow_footer_leaves_out_all_dimmed_keys_on_a_read_step():
         keys = list(app.screen.query_one(LabFooter).query("FooterKey"))
         assert keys and not any(k.disabled for k in keys)
         assert "Next" in [k.description for k in keys] and "Help" in [k.description for k in keys]
+
+
+async def test_status_line_keeps_the_draft_note_at_80_columns():
+    # at 80 columns "… │ CUDA simulator │" ended the line: the draft note ("editing…") was cut off
+    app = app_for(engine=False, status_info={"numba": "0.68.1", "cpus": 2, "cuda": "CUDA simulator"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "alpha", 1)
+        screen.status.job_note = "✗ IndentationError (line 1) in 2.23 ms"
+        screen.editor.focus()
+        await pilot.press("x")
+        await pilot.pause()
+        shown = str(screen.status.render())
+        assert "editing…" in shown and "IndentationError (line 1)" in shown
+        assert len(shown) <= 78 and "Numba 0.68.1" not in shown
+        assert "Numba 0.68.1" in screen.status.status_text()  # the full line (wide terminals)
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause(0.2)
+        shown = str(screen.status.render())
+        assert "Numba 0.68.1" in shown and "CUDA simulator" in shown and "editing…" in shown
