@@ -81,6 +81,8 @@ class SolutionScreen(ModalScreen[bool]):
 HELP_TEXT = """\
 # numba-lab keys
 
+On narrow terminals the footer shows only the main keys; all the keys below still work.
+
 | key | what it does |
 |---|---|
 | **F1** or **?** | this help |
