@@ -321,3 +321,19 @@ async def test_status_line_keeps_the_draft_note_at_80_columns():
         await pilot.pause(0.2)
         shown = str(screen.status.render())
         assert "Numba 0.68.1" in shown and "CUDA simulator" in shown and "editing…" in shown
+
+
+async def test_lesson_list_shows_where_to_resume_at_80x24():
+    # the summary under the list showed the title and two lines of the lesson summary; the
+    # "resume at step N" line came last and was cut off
+    from textual.widgets import Static
+
+    app = app_for(engine=False, lesson_dirs=[builtin_lessons_dir()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        lesson = app.catalog.lessons[3]
+        await open_step(pilot, lesson.id, 1)
+        await pilot.press("ctrl+l")
+        await pilot.pause(0.3)
+        summary = app.screen.query_one("#lesson-summary", Static)
+        visible = [summary.render_line(y).text for y in range(summary.region.height)]
+        assert any("resume at step 2" in line for line in visible), visible

@@ -67,13 +67,13 @@ class LessonListScreen(Screen):
             self.call_after_refresh(self.refill)
 
     def on_screen_resume(self) -> None:
-        self.refill()
+        self.refill(follow_last=True)  # back from a lesson (maybe opened from the palette): highlight it
         self.app.refresh_status(self.query_one(StatusBar))
 
-    def refill(self) -> None:
+    def refill(self, follow_last: bool = False) -> None:
         app = self.app
         options = self.query_one("#lessons", OptionList)
-        keep = options.highlighted
+        keep = None if follow_last else options.highlighted
         options.clear_options()
         width = self._row_width()
         rows = []
@@ -116,7 +116,8 @@ class LessonListScreen(Screen):
         where = f"resume at step {step + 1}: {escape(lesson.steps[min(step, len(lesson.steps) - 1)].title)}" \
             if lesson.id in self.app.progress.lessons else f"{len(lesson.steps)} steps"
         self.query_one("#lesson-summary", Static).update(
-            f"[b]{escape(lesson.title)}[/b]\n{escape(' '.join(str(lesson.summary or '').split()))}\n[dim]{where}[/dim]")
+            # where to resume comes before the summary: at 80x24 only the first lines show
+            f"[b]{escape(lesson.title)}[/b]\n[dim]{where}[/dim]\n{escape(' '.join(str(lesson.summary or '').split()))}")
 
     @on(OptionList.OptionSelected, "#lessons")
     def _selected(self, event: OptionList.OptionSelected) -> None:
