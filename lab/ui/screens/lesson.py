@@ -408,17 +408,18 @@ class LessonScreen(Screen):
         results = self._check_results
         failed_checks = sum(1 for r in results if not r.get("passed"))
         if failed_checks and not errors:
-            self.status.job_note = f"✗ {failed_checks} of {len(results)} checks failed{took}"
+            self.status.job_note = f"✗ {checks_words(failed_checks, len(results))}{took}"
         elif results and not errors and done.get("ok"):
-            self.status.job_note = f"✓ all {len(results)} checks passed{took}"
+            self.status.job_note = f"✓ {checks_words(0, len(results))}{took}"
         passed = bool(done.get("ok")) and bool(results) and all(r.get("passed") for r in results)
         state = self.app.progress.record_attempt(self.lesson.id, self.step.id, passed)
         if passed:
-            summary = f"[green b]All {len(results)} checks passed — step done![/] ctrl+n for the next step."
+            summary = (f"[green b]{checks_words(0, len(results)).capitalize()} — step done![/] "
+                       "ctrl+n for the next step.")
             self.notify("Exercise passed!", title="✓ Well done")
         else:
             failed = sum(1 for r in results if not r.get("passed"))
-            why = f"{failed} of {len(results)} checks failed" if results else "the code did not run to the checks"
+            why = checks_words(failed, len(results)) if results else "the code did not run to the checks"
             if errors and not results:
                 etype, summary = str(errors[0].get("etype") or "error"), str(errors[0].get("summary") or "")
                 first = summary.strip().splitlines()[0] if summary.strip() else ""
@@ -510,6 +511,13 @@ class LessonScreen(Screen):
         """Replace the whole editor text as one undoable edit, then sync and re-run."""
         doc_end = self.editor.document.end
         self.editor.replace(text, (0, 0), doc_end)  # posts Changed -> _edited -> after_change
+
+
+def checks_words(failed: int, total: int) -> str:
+    """'all 3 checks passed', '2 of 3 checks failed'; one check: 'the check passed' / 'the check failed'."""
+    if total == 1:
+        return "the check failed" if failed else "the check passed"
+    return f"{failed} of {total} checks failed" if failed else f"all {total} checks passed"
 
 
 def header_markup(lesson: str, number: int, total: int, step: str, kind: str, width: int) -> str:
