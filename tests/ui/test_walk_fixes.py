@@ -337,3 +337,23 @@ async def test_lesson_list_shows_where_to_resume_at_80x24():
         summary = app.screen.query_one("#lesson-summary", Static)
         visible = [summary.render_line(y).text for y in range(summary.region.height)]
         assert any("resume at step 2" in line for line in visible), visible
+
+
+def test_footer_keeps_the_ir_keys_at_80_columns_with_shorter_words():
+    # LLVM IR focused at 80 columns: f (full/filtered) and d (diff) are what the tab is for
+    from lab.ui.status.footer import PALETTE_CELLS, fit_keys, key_cells
+
+    keys = [("search", "/", "Search", True), ("next_match", "n", "Next match", False),
+            ("prev_match", "N", "Prev match", False), ("toggle_full", "f", "Full/filtered", True),
+            ("toggle_diff", "d", "Diff vs last", True), ("next_tab", "]", "Next tab", True),
+            ("prev_tab", "[", "Prev tab", True), ("next_step", "^n", "Next", True), ("prev_step", "^p", "Prev", True),
+            ("run", "f5", "Run", True), ("toggle_text", "f2", "Text", True), ("check", "f8", "Check", False),
+            ("reset", "f10", "Reset", True), ("to_list", "^l", "Lessons", True), ("quit", "^q", "Quit", True),
+            ("help", "f1", "Help", True)]
+    fitted = fit_keys(keys, 80 - PALETTE_CELLS)
+    shown = {action: desc for action, _, desc, _ in fitted}
+    assert sum(key_cells(k, d) for _, k, d, _ in fitted) <= 80 - PALETTE_CELLS
+    assert shown["toggle_full"] == "Full" and shown["toggle_diff"] == "Diff"
+    for action in ("search", "next_tab", "next_step", "run", "help"):
+        assert action in shown
+    assert fit_keys(keys, 400) == keys  # wide: everything, in the binding's own words

@@ -15,11 +15,14 @@ DROP_ORDER = (
     "to_list",        # ctrl+l: esc does it too
     "reset",
     "solution",
-    "toggle_diff",
     "prev_step",
     "quit",
+    "toggle_diff",    # kept longer: "what did that flip change" is what the IR tabs are for
     "toggle_text",
 )
+# shorter words for the results keys when the line is tight
+SHORT = {"toggle_full": "Full", "toggle_diff": "Diff", "next_match": "Match", "prev_match": "Match",
+         "search": "Find"}
 PALETTE_CELLS = 12  # "▏^o palette" docked at the right
 
 
@@ -39,6 +42,8 @@ def fit_keys(keys: list[tuple[str, str, str, bool]], width: int) -> list[tuple[s
     if size() <= width:
         return kept
     kept = [k for k in kept if k[3]]  # dimmed keys go together (some left dimmed, some not, looked random)
+    if size() > width:  # then shorter words, before any live key goes
+        kept = [(a, key, SHORT.get(a, desc), on) for a, key, desc, on in kept]
     for drop in DROP_ORDER:
         if size() <= width:
             break
@@ -67,13 +72,13 @@ class LabFooter(Footer):
         self._fitted_width = self.size.width or self.app.size.width
         keys = [(action, self.app.get_key_display(b), b.description, enabled)
                 for action, (b, enabled, _tip) in seen.items()]
-        kept = {k[0] for k in fit_keys(keys, width)}
-        shown = [(a, v) for a, v in seen.items() if a in kept]
-        self.styles.grid_size_columns = len(shown)
-        for action, (binding, enabled, tooltip) in shown:
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+        fitted = fit_keys(keys, width)
+        self.styles.grid_size_columns = len(fitted)
+        for action, _key, description, _on in fitted:
+            binding, enabled, tooltip = seen[action]
+            yield FooterKey(binding.key, self.app.get_key_display(binding), description,
                             binding.action, disabled=not enabled,
-                            tooltip=tooltip).data_bind(compact=Footer.compact)
+                            tooltip=tooltip or binding.description).data_bind(compact=Footer.compact)
         if palette is not None:
             _node, binding, enabled, tooltip = palette
             yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
