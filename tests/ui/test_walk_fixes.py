@@ -357,3 +357,17 @@ def test_footer_keeps_the_ir_keys_at_80_columns_with_shorter_words():
     for action in ("search", "next_tab", "next_step", "run", "help"):
         assert action in shown
     assert fit_keys(keys, 400) == keys  # wide: everything, in the binding's own words
+
+
+async def test_signature_example_matches_the_decorator():
+    # a CUDA kernel step offered "e.g. float64(float64[:])" (kernels return nothing: void(...))
+    from textual.widgets import Input
+
+    app = app_for(engine=False, lesson_dirs=[builtin_lessons_dir()])
+    async with app.run_test(size=(120, 36)) as pilot:
+        cuda = next(l for l in app.catalog.lessons if l.id.startswith("cuda"))
+        screen = await open_step(pilot, cuda.id, 0)
+        assert screen.query_one("#opt-signature", Input).placeholder.startswith("e.g. void(")
+        jit = next(l for l in app.catalog.lessons if l.id.startswith("types"))
+        await open_step(pilot, jit.id, 0)
+        assert app.screen.query_one("#opt-signature", Input).placeholder == "e.g. float64(float64[:])"

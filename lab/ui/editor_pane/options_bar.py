@@ -19,6 +19,13 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 from lab.options import Options
 
 BOOL_TOGGLES = ("nopython", "forceobj", "nogil", "cache", "parallel", "fastmath", "boundscheck")
+# the signature box's example, in the shape each decorator takes (a CUDA kernel returns nothing)
+SIG_EXAMPLES = {
+    "vectorize": "e.g. float64(float64, float64)",
+    "guvectorize": "e.g. void(float64[:], float64[:])",
+    "cuda.jit": "e.g. void(float32[:], float32[:])",
+}
+SIG_EXAMPLE = "e.g. float64(float64[:])"
 TARGET_LABELS = {"cpu": "CPU", "parallel": "parallel CPU", "cuda": "CUDA"}
 # options that exist for each decorator kind (others are disabled with a reason)
 _APPLIES = {
@@ -107,7 +114,7 @@ class OptionsBar(Widget):
                 yield OptionToggle(name, id=f"opt-{name}", compact=True, tooltip=_TIPS[name])
         with Horizontal(id="sigline"):
             yield Static("sig", id="sig-label")
-            yield Input(placeholder="e.g. float64(float64[:])", id="opt-signature",
+            yield Input(placeholder=SIG_EXAMPLE, id="opt-signature",
                         compact=True, tooltip=_TIPS["signature"])
             with RadioSet(id="target", compact=True):
                 for key, label in TARGET_LABELS.items():
@@ -137,6 +144,7 @@ class OptionsBar(Widget):
             ok = key in targets
             button.disabled = not ok
             button.tooltip = None if ok else f"{TARGET_LABELS[key]} is not used in this step"
+        self.query_one("#opt-signature", Input).placeholder = SIG_EXAMPLES.get(decorator, SIG_EXAMPLE)
         note = self.query_one("#lock-note", Static)
         names = [name for name in BOOL_TOGGLES + ("signature",) if locks.get(name)]
         note.update(f"locked here: {', '.join(names)} (why: see the step text)" if names else "")
