@@ -321,7 +321,8 @@ class ResultsPanel(Widget):
                 if cause:
                     self.reason = f"ended by {cause}"
                 elif failed_checks:
-                    self.reason = f"{len(failed_checks)} of {len(self.checks)} checks failed"
+                    self.reason = ("the check failed" if len(self.checks) == 1
+                                   else f"{len(failed_checks)} of {len(self.checks)} checks failed")
         # what this job never refreshed is not current: say so (and empty what must not linger)
         self.pane("output").finish("output" in self.fresh)
         self.pane("errors").finish()
