@@ -226,3 +226,15 @@ async def test_timing_loops_are_sized_after_the_compiling_first_call(runner):
     t = one(events, "timings")
     assert t["jit"]["loops"] >= 1000 and t["python"]["loops"] >= 1000, t
     assert t["first_call_ms"] > t["jit"]["min_s"] * 1000 * 100  # the first call paid for compiling
+
+
+async def test_worker_limits_are_in_force_for_learner_code(runner):
+    # No core files, and an address-space cap of about the job's memory_mb on top of the warm worker.
+    job = Job(source=ADD, entry="add", views=[], memory_mb=1024,
+              setup="import resource", calls=["resource.getrlimit(resource.RLIMIT_CORE)",
+                                              "resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20"])
+    events = await collect(runner, job)
+    outs = by_type(events, "output")
+    assert outs[-2]["result"] == "(0, 0)"
+    cap_mib = int(outs[-1]["result"])
+    assert 1024 < cap_mib < 1024 + 4096, cap_mib  # worker's own size + 1024 MiB, never unlimited
