@@ -1,5 +1,5 @@
 """Pure text formatting for the results panes (no Textual, no numba): durations, speed-ups,
-the job-state summary line, the caret under an error column."""
+the job-state summary line, the checks verdict, the caret under an error column."""
 
 from __future__ import annotations
 
@@ -49,6 +49,13 @@ def caret_line(source_line: str, col: int | None) -> str | None:
         return None
     indent = source_line[: len(source_line) - len(stripped)]
     return indent + "^" * len(stripped.rstrip())
+
+
+def checks_words(failed: int, total: int) -> str:
+    """'all 3 checks passed', '2 of 3 checks failed'; one check: 'the check passed' / 'the check failed'."""
+    if total == 1:
+        return "the check failed" if failed else "the check passed"
+    return f"{failed} of {total} checks failed" if failed else f"all {total} checks passed"
 
 
 def state_text(state: str, *, elapsed_ms: float | None = None, reason: str | None = None) -> str:

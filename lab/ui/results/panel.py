@@ -17,6 +17,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from .base import STALE_EDITED, STALE_NONE, ResultPane
 from .errors import ErrorsPane
+from .format import checks_words
 from .summary import summary_markup
 from .ir import IRPane
 from .labels import COMPACT_BELOW, TABS, tab_label
@@ -321,8 +322,7 @@ class ResultsPanel(Widget):
                 if cause:
                     self.reason = f"ended by {cause}"
                 elif failed_checks:
-                    self.reason = ("the check failed" if len(self.checks) == 1
-                                   else f"{len(failed_checks)} of {len(self.checks)} checks failed")
+                    self.reason = checks_words(len(failed_checks), len(self.checks))
         # what this job never refreshed is not current: say so (and empty what must not linger)
         self.pane("output").finish("output" in self.fresh)
         self.pane("errors").finish()

@@ -18,7 +18,7 @@ from lab.ui.editor_pane.code_editor import CodeEditor
 from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, target_of
 from lab.ui.lesson_pane.step_text import StepText
 from lab.ui.results import ResultsPanel
-from lab.ui.results.format import fmt_ms
+from lab.ui.results.format import checks_words, fmt_ms
 from lab.ui.status.follow_banner import FollowBanner
 from lab.ui.status.footer import LabFooter
 from lab.ui.status.status_bar import StatusBar
@@ -411,15 +411,14 @@ class LessonScreen(Screen):
             self.status.job_note = f"✗ {checks_words(failed_checks, len(results))}{took}"
         elif results and not errors and done.get("ok"):
             self.status.job_note = f"✓ {checks_words(0, len(results))}{took}"
-        passed = bool(done.get("ok")) and bool(results) and all(r.get("passed") for r in results)
+        passed = bool(done.get("ok")) and bool(results) and not failed_checks
         state = self.app.progress.record_attempt(self.lesson.id, self.step.id, passed)
         if passed:
             summary = (f"[green b]{checks_words(0, len(results)).capitalize()} — step done![/] "
                        "ctrl+n for the next step.")
             self.notify("Exercise passed!", title="✓ Well done")
         else:
-            failed = sum(1 for r in results if not r.get("passed"))
-            why = checks_words(failed, len(results)) if results else "the code did not run to the checks"
+            why = checks_words(failed_checks, len(results)) if results else "the code did not run to the checks"
             if errors and not results:
                 etype, summary = str(errors[0].get("etype") or "error"), str(errors[0].get("summary") or "")
                 first = summary.strip().splitlines()[0] if summary.strip() else ""
@@ -511,13 +510,6 @@ class LessonScreen(Screen):
         """Replace the whole editor text as one undoable edit, then sync and re-run."""
         doc_end = self.editor.document.end
         self.editor.replace(text, (0, 0), doc_end)  # posts Changed -> _edited -> after_change
-
-
-def checks_words(failed: int, total: int) -> str:
-    """'all 3 checks passed', '2 of 3 checks failed'; one check: 'the check passed' / 'the check failed'."""
-    if total == 1:
-        return "the check failed" if failed else "the check passed"
-    return f"{failed} of {total} checks failed" if failed else f"all {total} checks passed"
 
 
 def header_markup(lesson: str, number: int, total: int, step: str, kind: str, width: int) -> str:
