@@ -72,7 +72,6 @@ class ResultsPanel(Widget):
         self.checks: list[dict] = []
         self.filled: set[str] = set()   # tabs holding content (from this or an earlier job)
         self.fresh: set[str] = set()    # tabs that got an event of the current job
-        self._compact: bool | None = None
         self._labels: dict[str, str] = {}
 
     # ------------------------------------------------------------------ layout
@@ -154,15 +153,15 @@ class ResultsPanel(Widget):
 
     def _relabel(self) -> None:
         """Tab labels carry counts; empty tabs are dimmed and stale ones italic (results.tcss)."""
-        shown = [t for t in TABS if t != "ptx" or "ptx" in self.filled]
+        shown = self._visible_tabs()
         parts = {t: dict(count=self._tab_count(t), simd=t in ("llvm", "asm") and self.pane(t).simd) for t in shown}
         width = sum(len(tab_label(t, compact=False, **parts[t])) + 2 for t in shown)  # + Tab padding
         compact = self.size.width < max(COMPACT_BELOW, width)
-        self._compact = compact
+        tabs = self.tabs
         for tab in TABS:
             part = parts.get(tab) or dict(count=None, simd=False)
             label = tab_label(tab, compact=compact, **part)
-            widget = self.tabs.get_tab(tab)
+            widget = tabs.get_tab(tab)
             if self._labels.get(tab) != label:
                 self._labels[tab] = label
                 widget.label = label
