@@ -10,11 +10,11 @@ learner fault. CUDA jobs go to a separate worker (started lazily; simulator when
 from __future__ import annotations
 
 import asyncio
-import re
 import contextlib
 import ctypes.util
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -22,7 +22,8 @@ from collections import deque
 from pathlib import Path
 from typing import AsyncIterator, Callable
 
-from lab.engine.protocol import Job, JobError
+from lab.engine.protocol import Job, JobError, error_event
+from lab.engine.protocol import event as make_event
 
 STREAM_LIMIT = 64 * 1024 * 1024  # event lines (IR text) can be far longer than asyncio's 64 KiB
 RECYCLE_AFTER = 25  # jobs per worker before a fresh one takes over (memory, leaked state)
@@ -301,14 +302,13 @@ class Runner:
         t0 = time.perf_counter()
 
         def ev(type_: str, **fields) -> dict:
-            return {"type": type_, "job": job.id, "t": round(time.perf_counter() - t0, 6), **fields}
+            return make_event(type_, job.id, time.perf_counter() - t0, **fields)
 
         def done(cause, ok=False, simulator=False) -> dict:
             return ev("done", ok=ok, elapsed_ms=(time.perf_counter() - t0) * 1000, simulator=simulator, cause=cause)
 
-        def err(etype, summary, hint=None, full=None, line=None, source_line=None) -> dict:
-            return ev("error", stage="worker", etype=etype, summary=summary, line=line, col=None,
-                      source_line=source_line, full=full or summary, hint=hint, expected=False)
+        def err(etype, summary, **fields) -> dict:
+            return error_event(job.id, time.perf_counter() - t0, stage="worker", etype=etype, summary=summary, **fields)
 
         await self._supersede()
         try:
@@ -378,7 +378,7 @@ class Runner:
                         yield done("superseded", simulator=simulator)
                         finished = True
                         return
-                    for e in await self._death(worker, job, ev):
+                    for e in await self._death(worker, job, ev, err):
                         yield e
                     finished = True
                     self._set_state("restarted")
@@ -409,7 +409,7 @@ class Runner:
             if self._active is worker and not finished:
                 self._active = None
 
-    async def _death(self, worker: _Worker, job: Job, ev) -> list[dict]:
+    async def _death(self, worker: _Worker, job: Job, ev, err) -> list[dict]:
         rc = await worker.proc.wait()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(worker._drain, 1.0)
@@ -434,8 +434,7 @@ class Runner:
                 etype, cause = "MemoryError", "memory"
         full = summary + ("\n\n" + stderr if stderr.strip() else "")
         return [
-            ev("error", stage="worker", etype=etype, summary=summary, line=line, col=None,
-               source_line=source_line, full=full, hint=hint, expected=False),
+            err(etype, summary, line=line, source_line=source_line, full=full, hint=hint),
             ev("done", ok=False, elapsed_ms=None, simulator=worker.simulator, cause=cause),
         ]
 
@@ -471,8 +470,6 @@ class Runner:
 
 def _crash_line(stderr: str, path: Path, job: Job) -> tuple[int | None, str | None]:
     """faulthandler's dump names the learner's line for a crash in a call from the learner file."""
-    import re
-
     line = None
     for m in re.finditer(r'File "([^"]+)", line (\d+)', stderr):
         if m.group(1) == str(path.resolve()):

@@ -26,7 +26,7 @@ from pathlib import Path
 from lab.engine import limits
 from lab.engine.capture import Capture
 from lab.engine.errors import describe, matches_expected
-from lab.engine.protocol import Job, event
+from lab.engine.protocol import Job, error_event, event
 
 RESULT_REPR_CAP = 20_000
 
@@ -518,8 +518,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 run.run()
             except BaseException as exc:  # noqa: BLE001 - report, never die silently
-                run.emit("error", stage="worker", etype=type(exc).__name__, summary=f"internal error: {exc}",
-                         line=None, col=None, source_line=None, full=repr(exc), hint=None, expected=False)
+                chan.send(error_event(job.id, time.perf_counter() - run.t0, stage="worker", etype=type(exc).__name__,
+                                      summary=f"internal error: {exc}", full=repr(exc)))
                 run.emit("done", ok=False, elapsed_ms=(time.perf_counter() - run.t0) * 1000,
                          simulator=simulator, cause=None)
             finally:
