@@ -101,7 +101,7 @@ class _Worker:
                 self.ready = msg
                 return msg
 
-    def send(self, job: Job, work_dir: Path) -> None:
+    def send(self, job: Job) -> None:
         self.jobs.write((json.dumps(job.to_json()) + "\n").encode())
 
     async def kill(self) -> None:
@@ -345,7 +345,7 @@ class Runner:
         worker.jobs_run += 1
         if not job.is_cuda:  # the spare must be warm before anyone needs it
             await self.start()
-        worker.send(job, self.work_dir)
+        worker.send(job)
         deadline = time.monotonic() + job.timeout_s
         finished = False
         try:

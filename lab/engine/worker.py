@@ -59,7 +59,7 @@ def _sanitize(name: str) -> str:
 class JobRun:
     """One job inside the worker; emits events through `send`."""
 
-    def __init__(self, job: Job, work_dir: Path, send, counter: int, simulator: bool):
+    def __init__(self, job: Job, work_dir: Path, send, simulator: bool):
         self.job, self.send, self.simulator = job, send, simulator
         self.t0 = time.perf_counter()
         self.path = (work_dir / f"{job.workfile}.py").resolve()
@@ -180,8 +180,6 @@ class JobRun:
     def _run_steps(self) -> None:
         import numba
         import numpy as np
-
-        from lab.engine import views
 
         job = self.job
         self.check_results: list[dict] = []
@@ -502,7 +500,6 @@ def main(argv: list[str] | None = None) -> int:
     chan.send({"type": "ready", **info})
     work_dir = Path(args.work_dir)
     jobs = os.fdopen(args.jobs_fd, "rb", buffering=0)
-    counter = 0
     buf = b""
     while True:
         chunk = jobs.read(1 << 16)
@@ -511,10 +508,9 @@ def main(argv: list[str] | None = None) -> int:
         buf += chunk
         while b"\n" in buf:
             line, buf = buf.split(b"\n", 1)
-            counter += 1
             job = Job.from_json(json.loads(line))
             limits.job_limits(job.effective_memory_mb)
-            run = JobRun(job, work_dir, chan.send, counter, simulator)
+            run = JobRun(job, work_dir, chan.send, simulator)
             try:
                 run.run()
             except BaseException as exc:  # noqa: BLE001 - report, never die silently
