@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def lesson_dirs(args: argparse.Namespace) -> list[Path]:
     """Folders to load lessons from: built-in (unless --no-builtin), $NUMBA_LAB_LESSONS, --lessons."""
-    from lab.lessons import builtin_lessons_dir
+    from lab.paths import builtin_lessons_dir
 
     dirs: list[Path] = []
     if not getattr(args, "no_builtin", False):

@@ -417,29 +417,6 @@ def check_state() -> list[Finding]:
     return out
 
 
-def _builtin_dir() -> Path:
-    try:
-        from lab.lessons import builtin_lessons_dir
-
-        return Path(builtin_lessons_dir())
-    except ImportError:
-        here = Path(__file__).resolve().parent
-        packaged = here / "builtin_lessons"
-        return packaged if packaged.is_dir() else here.parent / "lessons"
-
-
-def _lesson_dirs(args) -> list[Path]:
-    try:
-        from lab.cli import lesson_dirs
-
-        return lesson_dirs(args)
-    except ImportError:
-        dirs = [] if getattr(args, "no_builtin", False) else [_builtin_dir()]
-        env = os.environ.get("NUMBA_LAB_LESSONS", "")
-        dirs += [Path(p).expanduser() for p in env.split(os.pathsep) if p]
-        return dirs + list(getattr(args, "lessons", []) or [])
-
-
 def load_lesson_dir(d: Path) -> tuple[list, list[str]]:
     """(lessons, error texts) for one folder, through lab.lessons when it exists."""
     try:
@@ -461,9 +438,11 @@ def load_lesson_dir(d: Path) -> tuple[list, list[str]]:
 
 
 def check_lessons(args) -> list[Finding]:
+    from lab.cli import lesson_dirs
+
     out: list[Finding] = []
     try:
-        dirs = _lesson_dirs(args)
+        dirs = lesson_dirs(args)
     except Exception as exc:  # noqa: BLE001
         return [Finding("lessons", "FAIL", f"cannot work out the lesson folders: {exc}")]
     total = 0

@@ -22,6 +22,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from lab.lesson_model import (CHECK_MODELS, STEP_KINDS, TARGETS, VIEWS, ExpectError, Lesson, Step,  # noqa: F401
                               TimingSpec)
 from lab.lesson_rules import rule_errors
+from lab.paths import builtin_lessons_dir
 from lab.lesson_yaml import LessonError, TooBig, locate, plain, read_yaml, validation_errors
 
 __all__ = ["Lesson", "Step", "TimingSpec", "ExpectError", "LessonError", "LessonFileError", "LoadResult",
@@ -53,15 +54,6 @@ class LoadResult:
             if lesson.id == lesson_id:
                 return lesson
         raise KeyError(lesson_id)
-
-
-def builtin_lessons_dir() -> Path:
-    """lessons/ of a source checkout, or lab/builtin_lessons inside an installed wheel."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "builtin_lessons"
-    if packaged.is_dir():
-        return packaged
-    return here.parent / "lessons"
 
 
 def lesson_files(dirs: list[Path]) -> list[Path]:

@@ -14,6 +14,15 @@ from pathlib import Path
 APP = "numba-lab"
 
 
+def builtin_lessons_dir() -> Path:
+    """lessons/ of a source checkout, or lab/builtin_lessons inside an installed wheel."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "builtin_lessons"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "lessons"
+
+
 def _home_override() -> Path | None:
     value = os.environ.get("NUMBA_LAB_HOME")
     return Path(value).expanduser() if value else None
