@@ -40,19 +40,21 @@ def _yaml():
     return y
 
 
-def read_yaml(path: Path) -> tuple[object, list[LessonError]]:
-    """(round-trip data, errors). On any problem data is None and errors says where and why."""
+def read_yaml(path: Path) -> tuple[object, str, list[LessonError]]:
+    """(round-trip data, the file's text, errors). On any problem data is None and errors says where
+    and why."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [LessonError(path, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
+        return None, "", [LessonError(path, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [LessonError(path, line, col, "the file is not valid UTF-8 (expected UTF-8 text)")]
-    return parse_yaml_text(text, path)
+        return None, "", [LessonError(path, line, col, "the file is not valid UTF-8 (expected UTF-8 text)")]
+    data, errors = parse_yaml_text(text, path)
+    return data, text, errors
 
 
 def parse_yaml_text(text: str, path: Path) -> tuple[object, list[LessonError]]:

@@ -74,14 +74,13 @@ def _load(path: Path) -> tuple[Lesson | None, list[LessonError], object]:
     if not path.exists():
         return None, [LessonError(path, 1, 1, "no such file or folder")], None
     try:
-        data, errors = read_yaml(path)
+        data, text, errors = read_yaml(path)
         if errors:
             return None, errors, None
         try:
             lesson = Lesson.model_validate(plain(data))
         except ValidationError as exc:
             return None, sorted(validation_errors(path, data, exc), key=lambda e: (e.line, e.col)), data
-        text = path.read_text(encoding="utf-8")
         errors = rule_errors(path, lesson, data, text)
         if errors:
             return None, sorted(errors, key=lambda e: (e.line, e.col)), data
