@@ -158,20 +158,12 @@ def publish(state: FollowState, path: Path) -> None:
     """Atomic write (temp file in the same folder + os.replace), world-readable so learners who are
     other users can read it. Raises FollowError if the file belongs to someone else."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(state.to_json(), handle)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; learners are other users
-        os.replace(tmp, path)
+        # 0644: learners are other users; no fsync, a presenter's position need not survive a power cut
+        paths.atomic_write_text(path, json.dumps(state.to_json()), mode=0o644, fsync=False)
     except PermissionError as exc:
-        _unlink(tmp)
         raise FollowError(f"cannot publish to {path}: {exc.strerror} (another user owns it? "
                           f"use --present PATH)") from exc
-    except BaseException:
-        _unlink(tmp)
-        raise
 
 
 def _unlink(path) -> None:

@@ -82,15 +82,20 @@ def default_present_file() -> Path:
     return Path(tempfile.gettempdir()) / f"numba-lab-present-{user_name()}.json"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and os.replace, so a kill never leaves half a file."""
+def atomic_write_text(path: Path, text: str, *, mode: int | None = None, fsync: bool = True) -> None:
+    """Write via a temp file in the same folder and os.replace, so a kill never leaves half a file.
+    `mode`: the file's permissions (mkstemp makes 0600); `fsync=False` for files that need not survive
+    a power cut."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
