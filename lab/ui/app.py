@@ -117,17 +117,18 @@ class LabApp(App):
         bar.info = dict(self.engine_info)
         bar.engine_state = self.engine_state
 
-    async def action_quit(self) -> None:
+    def _save_drafts(self) -> None:
         for screen in self.screen_stack:
             if hasattr(screen, "save_draft"):
                 screen.save_draft()
+
+    async def action_quit(self) -> None:
+        self._save_drafts()
         self.exit()
 
     async def on_unmount(self) -> None:
         self.follow.close()
-        for screen in self.screen_stack:
-            if hasattr(screen, "save_draft"):
-                screen.save_draft()
+        self._save_drafts()
         if self.runner is not None:
             runner, self.runner = self.runner, None
             try:
