@@ -74,9 +74,9 @@ class LabFooter(Footer):
                 for action, (b, enabled, _tip) in seen.items()]
         fitted = fit_keys(keys, width)
         self.styles.grid_size_columns = len(fitted)
-        for action, _key, description, _on in fitted:
+        for action, key_display, description, _on in fitted:
             binding, enabled, tooltip = seen[action]
-            yield FooterKey(binding.key, self.app.get_key_display(binding), description,
+            yield FooterKey(binding.key, key_display, description,
                             binding.action, disabled=not enabled,
                             tooltip=tooltip or binding.description).data_bind(compact=Footer.compact)
         if palette is not None:
