@@ -39,35 +39,29 @@ def install_ufunc_hook() -> None:
 
     from numba.np.ufunc import dufunc
 
-    orig_argtys = dufunc.DUFunc.__dict__.get("_compile_for_argtys")
-    if orig_argtys is not None and not getattr(orig_argtys, "_lab_hook", False):
-        # @vectorize makes a DUFunc (eager or lazy); its loops compile here, outside Numba's compile events
+    # @vectorize makes a DUFunc (eager or lazy); its loops compile here, outside Numba's compile events
+    _time_builds(dufunc.DUFunc, "_compile_for_argtys")
+    for cls in (ufuncbuilder.UFuncBuilder, ufuncbuilder.GUFuncBuilder):
+        _time_builds(cls, "add")  # compile time of @vectorize(sigs) is spent in builder.add()
 
-        def _compile_for_argtys(self, *a, _orig=orig_argtys, **k):
-            t = time.perf_counter()
-            try:
-                return _orig(self, *a, **k)
-            finally:
-                BUILD_SECONDS[0] += time.perf_counter() - t
 
-        _compile_for_argtys._lab_hook = True
-        dufunc.DUFunc._compile_for_argtys = _compile_for_argtys
+def _time_builds(cls, name: str) -> None:
+    """Add the time spent in cls.name (once, however often the hook is installed) to BUILD_SECONDS."""
+    import time
 
-    for name in ("add",):  # compile time of @vectorize(sigs) is spent in builder.add()
-        for cls in (ufuncbuilder.UFuncBuilder, ufuncbuilder.GUFuncBuilder):
-            orig_add = cls.__dict__.get(name)
-            if orig_add is None or getattr(orig_add, "_lab_hook", False):
-                continue
+    orig = cls.__dict__.get(name)
+    if orig is None or getattr(orig, "_lab_hook", False):
+        return
 
-            def add(self, *a, _orig=orig_add, **k):
-                t = time.perf_counter()
-                try:
-                    return _orig(self, *a, **k)
-                finally:
-                    BUILD_SECONDS[0] += time.perf_counter() - t
+    def timed(self, *a, **k):
+        t = time.perf_counter()
+        try:
+            return orig(self, *a, **k)
+        finally:
+            BUILD_SECONDS[0] += time.perf_counter() - t
 
-            add._lab_hook = True
-            setattr(cls, name, add)
+    timed._lab_hook = True
+    setattr(cls, name, timed)
 
 
 def compile_results(obj) -> list[tuple[object, object]]:
