@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from lab.engine.irtext import ir_diff  # pure text, no numba import (the UI may use it)
+
 from .base import SearchablePane
-
-try:  # the engine's pure-text helper (no numba import); difflib if it is not there
-    from lab.engine.irtext import ir_diff as _ir_diff
-except Exception:  # pragma: no cover - only when the engine package is missing
-    _ir_diff = None
-
-
-def ir_diff(old: str, new: str) -> str:
-    if _ir_diff is not None:
-        return _ir_diff(old, new)
-    if old == new:
-        return ""
-    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), "before", "after"))
 
 
 class IRPane(SearchablePane):
