@@ -225,10 +225,16 @@ class Runner:
             self.info["cuda"] = ready["cuda"] + (f" (GPU unusable: {self.cuda_fallback})" if self.cuda_fallback else "")
         return worker
 
-    def _new_cpu_task(self) -> asyncio.Task:
-        task = asyncio.ensure_future(self._start_worker(None))
+    def _new_task(self, cuda: str | None = None) -> asyncio.Task:
+        task = asyncio.ensure_future(self._start_worker(cuda))
         task.add_done_callback(lambda t: t.cancelled() or t.exception())  # never "exception never retrieved"
         return task
+
+    async def _promote_spare(self, task: asyncio.Task) -> None:
+        """The spare (or a fresh worker) replaces `task` as the primary, unless that happened already."""
+        if self._primary is task:
+            self._primary, self._spare = self._spare or self._new_task(), None
+            await self.start()
 
     async def start(self) -> None:
         """Spawn the warm worker and a spare in the background; returns at once."""
@@ -236,10 +242,10 @@ class Runner:
             raise RuntimeError("Runner is closed")
         if self._primary is None:
             self._set_state("warming")
-            self._primary = self._new_cpu_task()
+            self._primary = self._new_task()
             self._primary.add_done_callback(self._warmed)
         if self._spare is None and self._want_spare:
-            self._spare = self._new_cpu_task()
+            self._spare = self._new_task()
 
     def _warmed(self, task: asyncio.Task) -> None:
         if self.state == "warming" and not task.cancelled() and task.exception() is None:
@@ -252,9 +258,7 @@ class Runner:
             try:
                 worker = await asyncio.shield(task)
             except WorkerStartError:
-                if self._primary is task:
-                    self._primary, self._spare = self._spare or self._new_cpu_task(), None
-                    await self.start()
+                await self._promote_spare(task)
                 if _attempt == 2:
                     raise
                 continue
@@ -262,16 +266,13 @@ class Runner:
                 return worker
             if worker.alive:  # recycle: retire it quietly
                 self._bg(worker.close())
-            if self._primary is task:
-                self._primary, self._spare = self._spare or self._new_cpu_task(), None
-                await self.start()
+            await self._promote_spare(task)
         return await asyncio.shield(self._primary)
 
     async def _take_cuda_worker(self) -> _Worker:
         for _attempt in range(2):
             if self._cuda_task is None:
-                self._cuda_task = asyncio.ensure_future(self._start_worker(self.cuda))
-                self._cuda_task.add_done_callback(lambda t: t.cancelled() or t.exception())
+                self._cuda_task = self._new_task(self.cuda)
             task = self._cuda_task
             try:
                 worker = await asyncio.shield(task)
