@@ -11,9 +11,9 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, PrivateAttr
 
-STEP_KINDS = ("jit", "vectorize", "guvectorize", "cuda", "read")
-TARGETS = ("cpu", "parallel", "cuda")
-VIEWS = ("llvm", "asm", "types", "parallel", "ptx")
+from lab.engine.protocol import KINDS, TARGETS, VIEWS
+
+STEP_KINDS = (*KINDS, "read")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -123,14 +123,14 @@ class Step(_Strict):
     id: str = Field(pattern=ID_PATTERN, description="unique within the lesson; [a-z0-9-]")
     title: str
     text: str = Field("", description="markdown shown beside the editor")
-    kind: Literal["jit", "vectorize", "guvectorize", "cuda", "read"] = "jit"
+    kind: Literal[STEP_KINDS] = "jit"
     code: str = Field("", description="starter code, decorator line included (not for kind: read)")
     entry: str = Field("", description="name of the function/kernel/ufunc the views are about")
     setup: str = Field("", description="harness code run after the learner module is imported")
     calls: list[str] = Field(default_factory=list, description="expressions (repr shown) or statements")
-    views: list[Literal["llvm", "asm", "types", "parallel", "ptx"]] | None = None
+    views: list[Literal[VIEWS]] | None = None
     lock: dict[str, str] = Field(default_factory=dict, description="option -> reason it cannot be toggled here")
-    targets: list[Literal["cpu", "parallel", "cuda"]] = Field(default_factory=lambda: ["cpu"], min_length=1)
+    targets: list[Literal[TARGETS]] = Field(default_factory=lambda: ["cpu"], min_length=1)
     timing: TimingSpec | None = None
     timeout_s: float | None = Field(None, ge=1, le=300,
                                     description="wall-clock limit for one run of this step (default 10 s)")
