@@ -19,10 +19,9 @@ import re
 from dataclasses import dataclass, fields, replace
 
 DECORATORS = ("jit", "njit", "vectorize", "guvectorize", "cuda.jit")
-TOGGLES = ("nopython", "forceobj", "nogil", "cache", "parallel", "fastmath", "boundscheck", "signature")
-TARGETS = ("cpu", "parallel", "cuda")
-# keyword order used when rendering (deterministic)
+# the on/off keywords, in the order used when rendering (deterministic)
 _BOOL_KW = ("nopython", "forceobj", "nogil", "cache", "parallel", "fastmath", "boundscheck")
+TOGGLES = (*_BOOL_KW, "signature")
 _PREFIXES = ("numba.", "nb.")
 
 
