@@ -226,7 +226,8 @@ def main(args) -> int:
         dirs = lesson_dirs(args)
     as_json = bool(getattr(args, "json", False))
     quiet = bool(getattr(args, "quiet", False))
-    keep = _only_filter(list(getattr(args, "only", None) or []), list(getattr(args, "lesson", None) or []))
+    only, lesson_ids = list(getattr(args, "only", None) or []), list(getattr(args, "lesson", None) or [])
+    keep = _only_filter(only, lesson_ids)
     out = sys.stdout
 
     loaded = load_lessons(dirs)
@@ -236,8 +237,7 @@ def main(args) -> int:
         if loaded.errors:
             print(f"{len(loaded.errors)} validation error(s)", file=out)
     lessons = [l for l in loaded.lessons if keep(l.id)]
-    filters = list(getattr(args, "only", None) or []) + list(getattr(args, "lesson", None) or [])
-    unmatched = [f for f in filters
+    unmatched = [f for f in only + lesson_ids
                  if not any(keep_one(f, l.id, s.id) for l in loaded.lessons for s in l.steps)]
     if unmatched:
         known = ", ".join(l.id for l in loaded.lessons)
