@@ -22,7 +22,7 @@ class LabCommands(Provider):
             lesson = screen.lesson
             for i, step in enumerate(lesson.steps):
                 out.append((f"Step {i + 1}: {step.title}", partial(screen.load_step, i), f"in {lesson.title}"))
-            bar = screen.query("OptionsBar").first() if screen.query("OptionsBar") else None
+            bar = next(iter(screen.query("OptionsBar")), None)
             if bar is not None and not screen.has_class("-read"):
                 for name in BOOL_TOGGLES:
                     box = bar.query_one(f"#opt-{name}")
