@@ -116,7 +116,7 @@ class LessonScreen(Screen):
         self._show_header()
 
     def _show_header(self) -> None:
-        if getattr(self, "_header", None):
+        if self._header:
             self.query_one("#lesson-header", Static).update(header_markup(*self._header, self.size.width - 2))
 
     def _layout_for(self, width: int, height: int | None = None) -> None:
@@ -252,10 +252,10 @@ class LessonScreen(Screen):
         return self.set_timer(delay, callback)
 
     def _cancel_timers(self) -> None:
-        for timer in (self._run_timer, self._draft_timer):
-            if timer is not None:
-                timer.stop()
-        self._run_timer = self._draft_timer = None
+        self._cancel_run_timer()
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
 
     def _read_options(self, source: str) -> Options | None:
         if self.step is None or not getattr(self.step, "entry", None):
@@ -391,10 +391,10 @@ class LessonScreen(Screen):
         self._finish(job, done, errors, checks)
 
     def _finish(self, job, done: dict, errors: list[dict], checks: bool) -> None:
-        elapsed = done.get("elapsed_ms")
-        took = f" in {fmt_ms(elapsed)}" if elapsed else ""  # "in 42 ms", "in 1.07 s" (was "in 0.0 s")
         if done.get("cause") == "superseded":
             return
+        elapsed = done.get("elapsed_ms")
+        took = f" in {fmt_ms(elapsed)}" if elapsed else ""  # "in 42 ms", "in 1.07 s" (was "in 0.0 s")
         if errors:
             first = errors[0]
             where = f" (line {first['line']})" if first.get("line") else ""
