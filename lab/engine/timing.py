@@ -113,7 +113,6 @@ def measure_baseline(timer, budget_s: float) -> tuple[dict | None, str | None]:
 def run_timing(timing, ns: dict, entry: str, py_func, *, compile_seconds, sync=None,
                simulator: bool = False, cuda_events: bool = False) -> dict:
     """The `timings` event fields. `compile_seconds()` reads Numba's compile-event total so far."""
-    before = compile_seconds()
     series = []
     sizes = list(timing.sizes) or [None]
     jit_stats = py_stats = None
@@ -152,7 +151,6 @@ def run_timing(timing, ns: dict, entry: str, py_func, *, compile_seconds, sync=N
         notes.append("CUDA simulator: times are of Python emulating the GPU, not of a GPU.")
     return {
         "compile_ms": compile_seconds() * 1000,
-        "compile_during_timing_ms": (compile_seconds() - before) * 1000,
         "first_call_ms": first_call_ms,
         "jit": jit_stats,
         "python": py_stats,

@@ -404,7 +404,6 @@ class JobRun:
         except BaseException as exc:  # noqa: BLE001
             self.error(exc, "timing")
             return
-        fields.pop("compile_during_timing_ms", None)
         self.speedup = fields["speedup"]
         self.emit("timings", **fields)
 
