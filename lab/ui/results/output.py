@@ -64,7 +64,8 @@ class OutputPane(SearchablePane):
             self._add("⚠ output truncated: only the head and tail were kept", "note")
         self._flush()
 
-    def finish(self, had_output: bool) -> None:
+    def finish(self) -> None:
+        """The job is done: an empty pane says so."""
         if not self._lines:
             self._add("(no output)", "note")
             self._flush()
@@ -72,7 +73,7 @@ class OutputPane(SearchablePane):
     def _flush(self) -> None:
         self.mark_fresh()
         at_bottom = self.view.scroll_y >= self.view.max_scroll_y
-        self.view.set_lines(list(self._lines), None, list(self._tags))
+        self.view.set_lines(self._lines, None, list(self._tags))  # set_lines copies the lines itself
         self._update_status()
         if at_bottom and self.view.max_scroll_y:
             self.view.scroll_end(animate=False)

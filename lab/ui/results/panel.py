@@ -323,7 +323,7 @@ class ResultsPanel(Widget):
                 elif failed_checks:
                     self.reason = checks_words(len(failed_checks), len(self.checks))
         # what this job never refreshed is not current: say so (and empty what must not linger)
-        self.pane("output").finish("output" in self.fresh)
+        self.pane("output").finish()
         self.pane("errors").finish()
         self.fresh.update({"output", "errors"})
         for tab in TABS:
