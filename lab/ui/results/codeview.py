@@ -213,8 +213,7 @@ class CodeView(ScrollView, can_focus=True):
             text.append(line[:1], mark)
             self._append_code(text, line[1:])
             if tag != "same":
-                tint = self.get_component_rich_style(f"codeview--{tag}", partial=True)
-                text.stylize(Style(bgcolor=tint.bgcolor), 1, len(line))
+                text.stylize(Style(bgcolor=mark.bgcolor), 1, len(line))
         elif tag:
             text.append(line, self.get_component_rich_style(f"codeview--{tag}", partial=True))
         else:
