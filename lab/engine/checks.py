@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lab.engine.errors import class_names
+
 KINDS = ("equal", "output_contains", "nopython", "parallel_loop", "vectorized", "speedup", "signatures",
          "raises", "option", "no_error")
 
@@ -87,8 +89,7 @@ def evaluate(check: dict, seen: Seen) -> tuple[bool, str]:
         try:
             value = eval(compile(str(check["expr"]), "<check>", "eval"), ns)
         except BaseException as exc:  # noqa: BLE001 - learner code
-            names = [c.__name__ for c in type(exc).__mro__]
-            ok = want in names
+            ok = want in class_names(exc)
             return ok, f"raised {type(exc).__name__}" + ("" if ok else f", expected {want}")
         return False, f"returned {_short(value)} instead of raising {want}"
     if kind == "option":
