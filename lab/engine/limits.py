@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import re
@@ -30,6 +31,22 @@ def worker_setup(parent: int) -> None:
     import faulthandler
 
     faulthandler.enable(file=os.fdopen(os.dup(2), "w"), all_threads=False)
+
+
+@contextlib.contextmanager
+def alarm(seconds: float, exc_type: type[BaseException]):
+    """Raise exc_type in the main thread if the block runs longer than `seconds` (SIGALRM); the timer
+    is stopped and the old handler restored on the way out."""
+    def fire(_sig, _frame):
+        raise exc_type()
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def _vm_size() -> int | None:

@@ -8,9 +8,10 @@ interrupts pure Python), so a slow baseline is measured fewer times or cut, and 
 
 from __future__ import annotations
 
-import signal
 import statistics
 import time
+
+from lab.engine import limits
 
 REPEAT_TARGET_S = 0.05
 TOTAL_TARGET_S = 0.5
@@ -75,16 +76,10 @@ def measure(timer, *, deadline: float | None = None) -> dict:
             "first_s": first}
 
 
-def _alarm(_sig, _frame):
-    raise BudgetExceeded()
-
-
 def measure_baseline(timer, budget_s: float) -> tuple[dict | None, str | None]:
     """Time the Python version within budget_s. Returns (stats or None, note or None)."""
     start = time.perf_counter()
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, max(budget_s, 0.01))
-    try:
+    with limits.alarm(max(budget_s, 0.01), BudgetExceeded):
         try:
             first = timer(1)
         except BudgetExceeded:
@@ -105,9 +100,6 @@ def measure_baseline(timer, budget_s: float) -> tuple[dict | None, str | None]:
         if stats["runs"] < 3:
             note = f"Python baseline: only {stats['runs']} run(s) fit in the {budget_s:g} s budget."
         return stats, note
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def run_timing(timing, ns: dict, entry: str, py_func, *, compile_seconds, sync=None,

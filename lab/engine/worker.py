@@ -306,24 +306,16 @@ class JobRun:
         if py_func is None or self.job.kind != "jit":
             return
 
-        def alarm(_s, _f):
-            raise TimeoutError
-
         ns = dict(self.ns)
         ns[self.job.entry] = py_func
-        old = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, 1.0)
         try:
-            with Capture(4096):
+            with limits.alarm(1.0, TimeoutError), Capture(4096):
                 eval(code, ns) if is_expr else exec(code, ns)
         except BaseException as again:  # noqa: BLE001
             if type(again) is type(exc):
                 lines = [fs for fs in traceback.extract_tb(again.__traceback__) if fs.filename == path]
                 if lines:
                     exc.add_note(f'  File "{path}", line {lines[-1].lineno} (found by re-running in Python)')
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
 
     def _views(self) -> None:
         from lab.engine import views
