@@ -166,9 +166,6 @@ def demangle_text(text: str) -> str:
     return _SYM_RE.sub(_demangle_one, text)
 
 
-_demangle_text = demangle_text
-
-
 def filter_llvm(text: str, modules: tuple[str, ...] | list[str] | None = None) -> tuple[str, list[str]]:
     """Keep only ``define`` blocks of the learner's functions (no cpython/cfunc wrappers, no
     declarations, no runtime helpers); names demangled. Returns (text, function names)."""
@@ -193,7 +190,7 @@ def filter_llvm(text: str, modules: tuple[str, ...] | list[str] | None = None) -
                 out.extend(block)
                 out.append("")
             block = None
-    return _demangle_text("\n".join(out)).rstrip() + "\n" if out else "", names
+    return demangle_text("\n".join(out)).rstrip() + "\n" if out else "", names
 
 
 def filter_asm(text: str, modules: tuple[str, ...] | list[str] | None = None) -> tuple[str, list[str]]:
@@ -222,7 +219,7 @@ def filter_asm(text: str, modules: tuple[str, ...] | list[str] | None = None) ->
         if stripped.startswith((".cfi_", ".p2align", ".file", ".loc", ".section", ".size", ".type")) or not stripped:
             continue
         out.append(line)
-    return _demangle_text("\n".join(out)).rstrip() + "\n" if out else "", names
+    return demangle_text("\n".join(out)).rstrip() + "\n" if out else "", names
 
 
 def vector_types(llvm_text: str) -> list[str]:
