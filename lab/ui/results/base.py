@@ -18,9 +18,6 @@ STALE_EDITED = "stale — the code changed; re-running soon…"
 class ResultPane(Vertical):
     """A pane body that can be marked stale: dimmed, with a label saying so."""
 
-    DEFAULT_CSS = """
-    ResultPane { height: 1fr; }
-    """
     FOCUS = "*"  # selector of the widget(s) that take this pane's keys; the first focusable one wins
 
     def compose_body(self) -> ComposeResult:

@@ -58,9 +58,6 @@ class CodeView(ScrollView, can_focus=True):
         "codeview--match", "codeview--current", "codeview--header", "codeview--stderr",
         "codeview--note", "codeview--result", "codeview--added", "codeview--removed",
     }
-    DEFAULT_CSS = """
-    CodeView { height: 1fr; background: $surface; }
-    """
 
     def __init__(self, *, language: str | None = None, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)

@@ -55,9 +55,6 @@ class ResultsPanel(Widget):
         Binding("right_square_bracket", "next_tab", "Next tab"),
         Binding("left_square_bracket", "prev_tab", "Prev tab"),
     ]
-    DEFAULT_CSS = """
-    ResultsPanel { height: 1fr; }
-    """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
