@@ -301,7 +301,7 @@ def _cuda_hint(reason: str) -> str:
             "Numba's built-in CUDA knows); install the CUDA extra: pip install 'numba-lab[cuda]'")
 
 
-def check_engine(cuda: str) -> list[Finding]:
+def check_engine() -> list[Finding]:
     """Run a tiny real job through the real Runner and worker (the path every lesson step takes)."""
     from lab.engine.protocol import Job
     from lab.engine.runner import run_job_sync
@@ -418,23 +418,11 @@ def check_state() -> list[Finding]:
 
 
 def load_lesson_dir(d: Path) -> tuple[list, list[str]]:
-    """(lessons, error texts) for one folder, through lab.lessons when it exists."""
-    try:
-        from lab.lessons import load_lessons
-    except ImportError:
-        from ruamel.yaml import YAML
+    """(lessons, error texts) for one folder."""
+    from lab.lessons import load_lessons
 
-        yaml, lessons, errors = YAML(typ="safe"), [], []
-        for f in ([d] if d.is_file() else sorted(d.glob("*.yaml"))):
-            try:
-                raw = yaml.load(f.read_text(encoding="utf-8"))
-                lessons.append(raw["id"])
-            except Exception as exc:  # noqa: BLE001
-                errors.append(f"{f}: {exc}")
-        return lessons, errors
     result = load_lessons([d])
-    lessons, errors = result.lessons, result.errors
-    return list(lessons), [str(e) for e in errors]
+    return list(result.lessons), [str(e) for e in result.errors]
 
 
 def check_lessons(args) -> list[Finding]:
@@ -510,7 +498,7 @@ def run_checks(args) -> list[Finding]:
     sim = Probe(_CUDA_SIM_PROBE, sim=True) if setting in ("auto", "sim") else None
     try:
         findings += check_cpu()
-        findings += check_engine(setting)
+        findings += check_engine()
         findings += check_threading(threading_probe)
         findings += check_cuda(setting, real, sim)
     finally:
