@@ -190,10 +190,8 @@ class ResultsPanel(Widget):
         self.simulator = False
         self.checks = []
         self.fresh = set()
-        for tab in TABS:
-            pane = self.pane(tab)
-            if tab in self.filled:
-                pane.mark_stale()
+        for tab in self.filled:
+            self.pane(tab).mark_stale()
         for tab in ("llvm", "asm"):
             self.pane(tab).new_job()
         self.pane("output").start_job()
@@ -275,19 +273,20 @@ class ResultsPanel(Widget):
     def _on_asm(self, ev: dict) -> None:
         self.pane("asm").show(ev)
 
-    def _on_types(self, ev: dict) -> None:
-        pane = self.pane("types")
+    def _show_text(self, tab: str, ev: dict) -> None:
+        pane = self.pane(tab)
         pane.mark_fresh()
         pane.set_text(ev.get("text") or "")
+
+    def _on_types(self, ev: dict) -> None:
+        self._show_text("types", ev)
 
     def _on_parallel(self, ev: dict) -> None:
         self.pane("parallel").show(ev)
 
     def _on_ptx(self, ev: dict) -> None:
         """PTX exists only on a real GPU (the simulator sends none), so the tab shows only then."""
-        pane = self.pane("ptx")
-        pane.mark_fresh()
-        pane.set_text(ev.get("text") or "")
+        self._show_text("ptx", ev)
         self.tabs.show_tab("ptx")
 
     def _on_timings(self, ev: dict) -> None:
