@@ -65,6 +65,7 @@ WIDE_FROM = 96  # pane width (cells) from which the table and the plot sit side 
 
 class TimingsPane(ResultPane):
     FOCUS = ".timings-body"
+
     def __init__(self, **kw):
         super().__init__(**kw)
         self.event: dict | None = None
@@ -89,9 +90,9 @@ class TimingsPane(ResultPane):
     def show(self, ev: dict) -> None:
         self.event = ev
         self.mark_fresh()
-        self.query_one(".timing-label", Static).update(
-            "[b $warning]simulator[/] — numbers are not GPU speed" if ev.get("simulator") else "")
-        self.query_one(".timing-label", Static).display = bool(ev.get("simulator"))
+        label = self.query_one(".timing-label", Static)
+        label.update("[b $warning]simulator[/] — numbers are not GPU speed" if ev.get("simulator") else "")
+        label.display = bool(ev.get("simulator"))
         table = self.query_one(DataTable)
         table.clear()
         for metric, value in timing_rows(ev):
@@ -116,11 +117,12 @@ class TimingsPane(ResultPane):
         plt.clear_figure()
         sizes = [float(s["size"]) for s in pts]
         xs, xlabels = _ticks(sizes)
-        plt.plot(xs, [math.log10(s["jit_s"]) for s in pts], label="jit", marker="braille")
+        jit_ys = [math.log10(s["jit_s"]) for s in pts]
+        plt.plot(xs, jit_ys, label="jit", marker="braille")
         py = [(math.log10(float(s["size"])), math.log10(s["python_s"])) for s in pts if s.get("python_s")]
         if py:
             plt.plot([p[0] for p in py], [p[1] for p in py], label="python", marker="braille")
-        ys = [math.log10(s["jit_s"]) for s in pts] + [p[1] for p in py]
+        ys = jit_ys + [p[1] for p in py]
         lo, hi = min(ys), max(ys)
         ticks = [float(d) for d in range(math.ceil(lo), math.floor(hi) + 1)]  # decades inside the data
         if len(ticks) < 2:
