@@ -20,9 +20,15 @@ from dataclasses import dataclass, fields, replace
 
 DECORATORS = ("jit", "njit", "vectorize", "guvectorize", "cuda.jit")
 # the on/off keywords, in the order used when rendering (deterministic)
-_BOOL_KW = ("nopython", "forceobj", "nogil", "cache", "parallel", "fastmath", "boundscheck")
-TOGGLES = (*_BOOL_KW, "signature")
+BOOL_TOGGLES = ("nopython", "forceobj", "nogil", "cache", "parallel", "fastmath", "boundscheck")
+TOGGLES = (*BOOL_TOGGLES, "signature")
+_KIND_DECORATOR = {"vectorize": "vectorize", "guvectorize": "guvectorize", "cuda": "cuda.jit"}
 _PREFIXES = ("numba.", "nb.")
+
+
+def decorator_for_kind(kind: str) -> str:
+    """The decorator a job/step kind is written with ("jit" for plain functions)."""
+    return _KIND_DECORATOR.get(kind, "jit")
 
 
 class OptionsError(ValueError):
@@ -93,7 +99,7 @@ def render_decorator(opts: Options, prefix: str = "") -> str:
         args.append(_render_signature(opts.signature))
     if opts.layout is not None:
         args.append(_quote(opts.layout))
-    for name in _BOOL_KW:
+    for name in BOOL_TOGGLES:
         value = getattr(opts, name)
         if name in ("nopython", "boundscheck"):
             if value is not None:
@@ -187,7 +193,7 @@ def _parse_node(node: ast.expr, src: str) -> tuple[str, Options]:
         elif name == "fastmath" and isinstance(value, (ast.Set, ast.Dict)):
             # Numba's flag-set form, fastmath={'reassoc', 'contract'}: no toggle for it, kept verbatim
             extra.append((name, ast.get_source_segment(src, value) or ast.unparse(value)))
-        elif name in _BOOL_KW:
+        elif name in BOOL_TOGGLES:
             kw[name] = bool(_literal_bool(name, value, allow_none=False))
         elif name == "target":
             if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):

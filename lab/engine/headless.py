@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from lab.engine.protocol import Job, Timing
-from lab.options import Options, OptionsError, options_from_source
+from lab.options import Options, OptionsError, decorator_for_kind, options_from_source
 
 
 def parse_option_list(text: str | None, base: Options | None, decorator: str) -> Options | None:
@@ -69,8 +69,7 @@ def job_from_args(args: argparse.Namespace) -> Job:
     path: Path = args.file
     source = path.read_text(encoding="utf-8")
     current = options_from_source(source, args.entry)
-    decorator = {"vectorize": "vectorize", "guvectorize": "guvectorize", "cuda": "cuda.jit"}.get(args.kind, "jit")
-    opts = parse_option_list(args.options, current, decorator)
+    opts = parse_option_list(args.options, current, decorator_for_kind(args.kind))
     timing = None
     if args.time_call:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.sizes else []

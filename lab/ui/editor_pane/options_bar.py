@@ -16,9 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
-from lab.options import Options
-
-BOOL_TOGGLES = ("nopython", "forceobj", "nogil", "cache", "parallel", "fastmath", "boundscheck")
+from lab.options import BOOL_TOGGLES, Options
 # the signature box's example, in the shape each decorator takes (a CUDA kernel returns nothing)
 SIG_EXAMPLES = {
     "vectorize": "e.g. float64(float64, float64)",

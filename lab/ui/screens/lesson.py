@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from lab.options import Options, OptionsError, apply_options, options_from_source
+from lab.options import Options, OptionsError, apply_options, decorator_for_kind, options_from_source
 from lab.ui import catalog
 from lab.ui.editor_pane.code_editor import CodeEditor
 from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, target_of
@@ -165,8 +165,7 @@ class LessonScreen(Screen):
             default = "cpu" if "cpu" in allowed else allowed[0]
             self.target = target_of(opts, default)
             bar = self.query_one(OptionsBar)
-            decorator = opts.decorator if opts else {"vectorize": "vectorize", "guvectorize": "guvectorize",
-                                                     "cuda": "cuda.jit"}.get(step.kind, "jit")
+            decorator = opts.decorator if opts else decorator_for_kind(step.kind)
             bar.configure(decorator, catalog.locks(step), allowed)
             bar.show(opts, self.target)
             self.run_now()
