@@ -64,5 +64,4 @@ def views(kernel, wanted: list[str], simulator: bool):
             buf.write(f"# no types: {exc}")
         from lab.engine import irtext
 
-        text = irtext._SYM_RE.sub(lambda m: irtext.demangle(m.group(0)), buf.getvalue())
-        yield "types", {"text": text}
+        yield "types", {"text": irtext.demangle_text(buf.getvalue(), quote=False)}

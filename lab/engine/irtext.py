@@ -146,7 +146,7 @@ def _keep(symbol: str, modules: tuple[str, ...] | None) -> bool:
                for m in modules)
 
 
-def _demangle_one(m: re.Match) -> str:
+def _demangle_one(m: re.Match, quote: bool = True) -> str:
     sym = m.group(0)
     tail = ""
     pm = re.search(r"_param_\d+$", sym)  # PTX parameter names
@@ -156,14 +156,17 @@ def _demangle_one(m: re.Match) -> str:
     if name == sym:
         return m.group(0)
     text, start, end = m.string, m.start(), m.end()
+    if not quote:
+        return name + tail
     if start > 0 and text[start - 1] == '"' and end < len(text) and text[end] == '"':
         return name + tail  # already quoted (LLVM's @"...")
     return f'"{name}"{tail}'
 
 
-def demangle_text(text: str) -> str:
-    """Replace every Numba symbol in a listing by its readable name (quoted)."""
-    return _SYM_RE.sub(_demangle_one, text)
+def demangle_text(text: str, *, quote: bool = True) -> str:
+    """Replace every Numba symbol in a listing by its readable name (quoted, as IR and PTX need;
+    quote=False for prose such as inspect_types headers)."""
+    return _SYM_RE.sub(lambda m: _demangle_one(m, quote), text)
 
 
 def filter_llvm(text: str, modules: tuple[str, ...] | list[str] | None = None) -> tuple[str, list[str]]:
