@@ -89,6 +89,15 @@ class PtyApp:
                 pass
         return rss / 2**20, cpu / seconds * 100
 
+    def kill(self) -> None:
+        """SIGKILL the app's process group: no chance to save anything on the way out."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(10)
+        os.close(self.master)
+
     def close(self) -> None:
         if self.proc and self.proc.poll() is None:
             try:
