@@ -17,6 +17,7 @@ None of these raise: a value whose `str()` fails falls back to `repr()`, then to
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 
 UNPRINTABLE = "<unprintable>"
@@ -53,6 +54,7 @@ def plain(value: object, style: str = "") -> Text:
         return value
     text = to_str(value)
     try:
+        Style.parse(style)  # a bad style would raise only when drawn; check it here
         return Text(text, style=style)
     except Exception:  # a bad style name must not cost the text itself
         return Text(text)
