@@ -17,6 +17,7 @@ from lab.progress import Drafts, Progress
 from lab.ui import catalog as catalog_mod
 from lab.ui.commands import LabCommands
 from lab.ui.follow_hook import FollowHook
+from lab.ui.plain import describe, notify_plain
 from lab.ui.themes import LIGHT, register_themes
 
 HERE = Path(__file__).parent
@@ -70,6 +71,11 @@ class LabApp(App):
             return self.follow.following  # only offered (and shown in the footer) with --follow
         return True
 
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=False) -> None:
+        """Every toast in the lab is plain text, whatever the caller asks (widgets pass markup=True by
+        default, and toasts carry exception text, lesson titles, file names); notifying never raises."""
+        notify_plain(super(), message, title=title, severity=severity, timeout=timeout)
+
     # ------------------------------------------------------------ start / stop
     def on_mount(self) -> None:
         from lab.ui.screens.lesson_list import LessonListScreen
@@ -95,7 +101,7 @@ class LabApp(App):
             runner = Runner(cuda=self.settings.cuda, spare=self.settings.spare)
         except Exception as exc:  # a broken install must not stop the learner reading lessons
             self._engine_changed("off")
-            self.notify(f"the engine could not start: {exc}", severity="error", timeout=15)
+            self.notify(f"the engine could not start: {describe(exc)}", severity="error", timeout=15)
             return
         if not self.settings.status_info:
             self.engine_info = runner.info

@@ -33,6 +33,7 @@ class Catalog:
 def load_catalog(dirs: list[Path]) -> Catalog:
     """Every lesson in `dirs`; a broken file becomes a message (file:line:col), never an exception."""
     from lab.lessons import load_lessons
+    from lab.ui.plain import describe
 
     errors: list[str] = []
     existing = [d for d in dirs if Path(d).exists()]
@@ -42,7 +43,7 @@ def load_catalog(dirs: list[Path]) -> Catalog:
     try:
         result = load_lessons(existing)
     except Exception as exc:  # a loader bug: show it, keep the lab usable
-        return Catalog([], errors + [f"lesson loader failed: {type(exc).__name__}: {exc}"])
+        return Catalog([], errors + [f"lesson loader failed: {describe(exc)}"])
     return Catalog(list(result.lessons), errors + [str(e) for e in result.errors])
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from lab.ui.editor_pane.options_bar import BOOL_TOGGLES
+from lab.ui.plain import line
 
 
 EXACT_OPTION_BONUS = 1.0  # fuzzy scores are at most 1: an exact option name ranks its toggle first
@@ -38,7 +41,7 @@ class LabCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(line(name), callback, text=name, help=line(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -48,7 +51,21 @@ class LabCommands(Provider):
             if score > 0:
                 if wanted in BOOL_TOGGLES and name == f"Toggle {wanted}":
                     score += EXACT_OPTION_BONUS  # "fastmath" means the option before any step about it
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, highlight(matcher, name), callback, text=name, help=line(help_text))
+
+
+def highlight(matcher: Matcher, candidate: str) -> Content:
+    """`matcher.highlight()` parses the candidate as markup, and names here hold lesson and step
+    titles: the same highlighting on the plain text."""
+    content = line(candidate)
+    try:
+        score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+        for offset in offsets if score else ():
+            if not candidate[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    except Exception:
+        pass
+    return content
 
 
 def _flip(box) -> None:

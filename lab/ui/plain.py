@@ -7,9 +7,11 @@ shown through these helpers, never interpolated into a markup string:
 - `plain(value, style)` -> a `rich.text.Text` holding `str(value)` literally (Textual widgets draw a
   Text as is; a `str` given to Static/update/notify is parsed as Textual markup, where
   `[@click=app.quit]` is a live action and a stray `[/]` raises MarkupError).
-- `line(*parts)` -> one Text from our own styled pieces and external strings: `("label", "bold")`
-  tuples, plain strings and Text (Text.assemble; nothing is parsed).
+- `line(*parts)` -> one Textual `Content` from our own styled pieces and external values:
+  `("our words", "b $success")` tuples (theme variables work), plain values, Text and Content;
+  nothing is parsed as markup. `lines(rows)` joins such rows with newlines.
 - `notify_plain(target, message, ...)` -> a toast with `markup=False` that never raises.
+- `visible(text)` -> control characters (ESC, BEL, ...) shown as ␛, ␇, ... (for text drawn directly).
 - `describe(exc)` -> "TypeError: message" for an exception, never raising.
 
 None of these raise: a value whose `str()` fails falls back to `repr()`, then to "<unprintable>".
@@ -17,15 +19,24 @@ None of these raise: a value whose `str()` fails falls back to `repr()`, then to
 
 from __future__ import annotations
 
+import re
+
 from rich.style import Style
 from rich.text import Text
+from textual.content import Content
 
 UNPRINTABLE = "<unprintable>"
 # C0 controls (but tab and newline) and DEL are shown as their Unicode "control pictures" (␛, ␇, ...),
 # so learner output or a hostile lesson cannot send escape sequences to the learner's terminal
 _CONTROLS = {code: 0x2400 + code for code in range(32) if chr(code) not in "\t\n"}
 _CONTROLS[0x7F] = 0x2421
-_CONTROLS[0x0D] = None  # a lone carriage return (\r\n line ends, progress bars) is dropped
+_CONTROLS[0x0D] = None  # a carriage return (\r\n line ends, progress bars) is dropped
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def visible(text: str) -> str:
+    """`text` with control characters (ESC, BEL, ...) made visible, so they never reach the terminal."""
+    return text.translate(_CONTROLS) if _CONTROL_RE.search(text) else text
 
 
 def to_str(value: object) -> str:
@@ -43,7 +54,7 @@ def to_str(value: object) -> str:
         if not isinstance(text, str):
             text = UNPRINTABLE
     try:
-        return text.translate(_CONTROLS)
+        return visible(text)
     except Exception:
         return UNPRINTABLE
 
@@ -60,18 +71,34 @@ def plain(value: object, style: str = "") -> Text:
         return Text(text)
 
 
-def line(*parts: object) -> Text:
-    """One Text from pieces: `("our label", "bold")` tuples, Text, and plain values (all literal)."""
-    out = Text()
+def line(*parts: object) -> Content:
+    """One Content from pieces: `(value, style)` tuples (style: ours, may use $theme variables),
+    Content/Text, and plain values. Every value is literal text; nothing is parsed as markup."""
+    pieces: list = []
     for part in parts:
         try:
-            if isinstance(part, tuple) and len(part) == 2:
-                out.append(plain(part[0], part[1] or ""))
+            if isinstance(part, Content):
+                pieces.append(part)
+            elif isinstance(part, Text):
+                pieces.append(Content.from_rich_text(part))
+            elif isinstance(part, tuple) and len(part) == 2:
+                pieces.append((to_str(part[0]), part[1] or ""))
             else:
-                out.append(plain(part))
+                pieces.append(to_str(part))
         except Exception:
-            out.append(UNPRINTABLE)
-    return out
+            pieces.append(UNPRINTABLE)
+    try:
+        return Content.assemble(*pieces)
+    except Exception:
+        return Content(UNPRINTABLE)
+
+
+def lines(rows, sep: str = "\n") -> Content:
+    """Rows (each what `line()` takes as one part: a value, a tuple, Text or Content) joined by `sep`."""
+    try:
+        return Content(sep).join(line(row) for row in rows)
+    except Exception:
+        return Content(UNPRINTABLE)
 
 
 def describe(exc: BaseException | object) -> str:

@@ -129,8 +129,9 @@ async def test_hints_show_code_spans_without_backticks():
 
     from lab.ui.lesson_pane.step_text import inline_code
 
-    assert inline_code("a `f(x)` c") == "a [b $accent]f(x)[/] c"
-    assert inline_code("odd ` tick") == "odd ` tick"
+    shown = inline_code("a `f(x)` c")
+    assert shown.plain == "a f(x) c" and [(s.start, s.end, s.style) for s in shown.spans] == [(2, 6, "b $accent")]
+    assert inline_code("odd ` tick").plain == "odd ` tick"
     app = app_for(engine=False, lesson_dirs=[builtin_lessons_dir()])
     async with app.run_test(size=(120, 36)) as pilot:
         lesson = next(l for l in app.catalog.lessons if l.id.startswith("types"))
@@ -171,17 +172,16 @@ async def test_status_names_the_error_a_step_expects_instead_of_a_bare_ok():
 
 def test_summary_names_a_cuda_job_once():
     # lesson 11 on the simulator read "✓ done in 8.77 ms  cuda/cuda · cuda  simulator"
-    from lab.ui.results.summary import summary_markup
-    from textual.content import Content
+    from lab.ui.results.summary import summary_line
 
-    def plain(markup: str) -> str:
-        return Content.from_markup(markup).plain
+    def plain(content) -> str:
+        return content.plain
 
-    cuda = plain(summary_markup("done", elapsed_ms=8.77, job="j", kind="cuda", target="cuda", mode="cuda",
+    cuda = plain(summary_line("done", elapsed_ms=8.77, job="j", kind="cuda", target="cuda", mode="cuda",
                                 simulator=True))
     assert "cuda/cuda" not in cuda and "· cuda" not in cuda
     assert "  cuda  simulator" in cuda
-    jit = plain(summary_markup("done", elapsed_ms=5, job="j", kind="jit", target="parallel", mode="nopython"))
+    jit = plain(summary_line("done", elapsed_ms=5, job="j", kind="jit", target="parallel", mode="nopython"))
     assert "jit/parallel · nopython" in jit
 
 
@@ -275,7 +275,7 @@ async def test_lesson_header_keeps_the_step_and_its_kind_at_80_columns():
     # "Your own NumPy ufuncs with @vectorize and @guvectorize  ·  step 5/7: Targets:" (cut there)
     from textual.widgets import Static
 
-    from lab.ui.screens.lesson import header_markup
+    from lab.ui.screens.lesson import header_line
 
     app = app_for(engine=False, lesson_dirs=[builtin_lessons_dir()])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -288,7 +288,7 @@ async def test_lesson_header_keeps_the_step_and_its_kind_at_80_columns():
         await pilot.resize_terminal(200, 40)
         await pilot.pause(0.2)
         assert lesson.title in header.render_line(0).text and step.title in header.render_line(0).text
-    assert "…" not in header_markup("Types", 1, 5, "One", "read", 78)
+    assert "…" not in header_line("Types", 1, 5, "One", "read", 78).plain
 
 
 async def test_narrow_footer_leaves_out_all_dimmed_keys_on_a_read_step():

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from lab.options import BOOL_TOGGLES, Options
+from lab.ui.plain import line
 # the signature box's example, in the shape each decorator takes (a CUDA kernel returns nothing)
 SIG_EXAMPLES = {
     "vectorize": "e.g. float64(float64, float64)",
@@ -130,7 +131,7 @@ class OptionsBar(Widget):
             reason = locks.get(name)
             if reason:
                 widget.disabled = True
-                widget.tooltip = f"locked here: {reason}"
+                widget.tooltip = line(f"locked here: {reason}")  # the lesson's words: never markup
             elif name not in applies:
                 widget.disabled = True
                 widget.tooltip = f"not an option of @{decorator}"

@@ -1,11 +1,17 @@
-"""The step's Markdown text, with revealed hints and check results below it."""
+"""The step's Markdown text, with revealed hints and check results below it.
+
+Everything here but the Markdown comes from lesson files or the engine, so it is built with
+lab.ui.plain (Content), never as markup."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Markdown, Static
+
+from lab.ui.plain import line, lines
 
 
 class StepText(VerticalScroll, can_focus=True):
@@ -23,8 +29,9 @@ class StepText(VerticalScroll, can_focus=True):
         yield Static("", id="step-checks", classes="-empty")
         yield Static("", id="step-hints", classes="-empty")
 
-    def show_step(self, heading: str, text: str) -> None:
-        self.query_one("#step-heading", Static).update(heading)
+    def show_step(self, heading: Content, text: str) -> None:
+        """`heading`: from lab.ui.plain.line() (a str is shown as written)."""
+        self.query_one("#step-heading", Static).update(line(heading))
         self.query_one("#step-markdown", Markdown).update(text or "")
         self.show_checks(None)
         self.show_hints([], 0)
@@ -33,9 +40,9 @@ class StepText(VerticalScroll, can_focus=True):
     def show_locks(self, locks: dict[str, str]) -> None:
         """Why some options cannot be toggled in this step (the options bar only names them)."""
         widget = self.query_one("#step-locks", Static)
-        lines = [f"[b]{_esc(name)}[/b]: {_esc(reason)}" for name, reason in locks.items()]
-        widget.update("[b]Locked in this step[/b]\n" + "\n".join(lines) if lines else "")
-        widget.set_class(not lines, "-empty")
+        rows = [line((name, "b"), ": ", reason) for name, reason in locks.items()]
+        widget.update(lines([("Locked in this step", "b"), *rows]) if rows else "")
+        widget.set_class(not rows, "-empty")
 
     def show_hints(self, hints: list[str], revealed: int) -> None:
         widget = self.query_one("#step-hints", Static)
@@ -43,39 +50,34 @@ class StepText(VerticalScroll, can_focus=True):
             widget.update("")
             widget.set_class(True, "-empty")
             return
-        lines = [f"[b]Hint {i + 1}/{len(hints)}[/b]  {inline_code(h)}" for i, h in enumerate(hints[:revealed])]
+        rows = [line((f"Hint {i + 1}/{len(hints)}", "b"), "  ", inline_code(h)) for i, h in enumerate(hints[:revealed])]
         if revealed < len(hints):
-            lines.append("[dim](ctrl+g for the next hint)[/dim]")
-        widget.update("\n".join(lines))
+            rows.append(("(ctrl+g for the next hint)", "dim"))
+        widget.update(lines(rows))
         widget.set_class(False, "-empty")
         self.scroll_end(animate=False)
 
-    def show_checks(self, results: list[dict] | None, summary: str = "") -> None:
-        """results: [{"name", "passed", "message"}]; None clears; [] with summary shows the summary."""
+    def show_checks(self, results: list[dict] | None, summary: Content | str = "") -> None:
+        """results: [{"name", "passed", "message"}]; None clears; [] with summary shows the summary
+        (`summary`: from lab.ui.plain.line(); a str is shown as written)."""
         widget = self.query_one("#step-checks", Static)
         if results is None and not summary:
             widget.update("")
             widget.set_class(True, "-empty")
             return
-        lines = [summary] if summary else []
+        rows = [summary] if summary else []
         for r in results or []:
-            mark = "[green]✓[/green]" if r.get("passed") else "[red]✗[/red]"
-            msg = "" if r.get("passed") or not r.get("message") else f" — {_esc(str(r['message']))}"
-            lines.append(f"{mark} {_esc(str(r.get('name', 'check')))}{msg}")
-        widget.update("\n".join(lines))
+            mark = ("✓", "green") if r.get("passed") else ("✗", "red")
+            msg = "" if r.get("passed") or not r.get("message") else line(" — ", r["message"])
+            rows.append(line(mark, " ", r.get("name", "check"), msg))
+        widget.update(lines(rows))
         widget.set_class(False, "-empty")
         self.scroll_end(animate=False)
 
 
-def inline_code(text: str) -> str:
-    """Markup for a hint: `code spans` shown as code (bold, accent colour) instead of raw backticks."""
-    parts = text.split("`")
+def inline_code(text: str) -> Content:
+    """A hint as Content: `code spans` shown as code (bold, accent colour) instead of raw backticks."""
+    parts = str(text).split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
-        return _esc(text)
-    return "".join(_esc(p) if i % 2 == 0 else f"[b $accent]{_esc(p)}[/]" for i, p in enumerate(parts))
-
-
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+        return line(text)
+    return line(*(p if i % 2 == 0 else (p, "b $accent") for i, p in enumerate(parts)))

@@ -19,6 +19,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from lab.ui.plain import visible
+
 LEXERS = {"llvm": "llvm", "asm": "gas", "python": "python", "diff": "diff", "ptx": "gas",  # PTX reads as gas
           "text": "text", "pytb": "pytb"}
 DARK_STYLE = "monokai"
@@ -102,6 +104,7 @@ class CodeView(ScrollView, can_focus=True):
         if language is not ...:
             self.language = language
             self._lex = _lexer(language)
+        lines = [visible(ln) for ln in lines]  # learner output: no escape sequences reach the terminal
         self._lines = [_fit(ln) if "\t" in ln or len(ln) > MAX_LINE else ln for ln in lines]
         self._tags = tags
         self._cache.clear()

@@ -6,36 +6,38 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.widgets import Static
+
+from lab.ui.plain import line, lines
 
 from .base import ResultPane
 from .codeview import CodeView
 from .format import caret_line
 
 
-def render_error(ev: dict) -> str:
-    """Content markup for one error event (all learner/engine text escaped)."""
+def render_error(ev: dict) -> Content:
+    """One error event as Content (all learner/engine text shown as written: lab.ui.plain)."""
     where = f"{ev.get('stage') or '?'} stage"
-    line, col = ev.get("line"), ev.get("col")
-    if line:
-        where += f", line {line}" + (f", col {col}" if col else "")
-    head = f"[b $error]{escape(str(ev.get('etype') or 'Error'))}[/] [dim]({escape(where)})[/]"
-    if ev.get("expected"):
-        head += "  [b $success]expected by this step ✓[/]"
-    parts = [head, escape(str(ev.get("summary") or "").strip())]
+    line_no, col = ev.get("line"), ev.get("col")
+    if line_no:
+        where += f", line {line_no}" + (f", col {col}" if col else "")
+    expected = ("  ", ("expected by this step ✓", "b $success")) if ev.get("expected") else ()
+    head = line((ev.get("etype") or "Error", "b $error"), " ", (f"({where})", "dim"), *expected)
+    parts = [head, str(ev.get("summary") or "").strip()]
     src = ev.get("source_line")
     if src is not None:
-        gutter = f"{line:>4} │ " if line else "     │ "
+        src = str(src)
+        gutter = f"{line_no:>4} │ " if line_no else "     │ "
         parts.append("")
-        parts.append(f"[b]{escape(gutter + src.expandtabs(8))}[/b]")
+        parts.append((gutter + src.expandtabs(8), "b"))
         caret = caret_line(src.expandtabs(8), col)
         if caret:
-            parts.append(f"[b $error]{' ' * len(gutter)}{escape(caret)}[/]")
+            parts.append((" " * len(gutter) + caret, "b $error"))
     if ev.get("hint"):
         parts.append("")
-        parts.append(f"[b $accent]hint:[/] {escape(str(ev['hint']))}")
-    return "\n".join(parts)
+        parts.append(line(("hint:", "b $accent"), " ", ev["hint"]))
+    return lines(parts)
 
 
 class ErrorsPane(ResultPane):
@@ -81,11 +83,10 @@ class ErrorsPane(ResultPane):
 
     def _redraw(self) -> None:
         if not self.shown:
-            text = "[$success]no errors[/]"
+            text = line(("no errors", "$success"))
         else:
-            text = "\n\n".join(render_error(ev) for ev in self.shown)
-            keys = "[dim]e: full text" + (" · g: go to line" if self.jump_target else "") + "[/]"
-            text += "\n\n" + keys
+            keys = ("e: full text" + (" · g: go to line" if self.jump_target else ""), "dim")
+            text = lines([*(render_error(ev) for ev in self.shown), keys], sep="\n\n")
         self.query_one(".error-text", Static).update(text)
         full = "\n\n".join(str(ev.get("full") or ev.get("summary") or "") for ev in self.shown)
         self.query_one(".error-full", CodeView).set_text(full)

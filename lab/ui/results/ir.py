@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from lab.engine.irtext import ir_diff  # pure text, no numba import (the UI may use it)
+from lab.ui.plain import line
 
 from .base import SearchablePane
 
@@ -99,13 +100,13 @@ class IRPane(SearchablePane):
     def _header(self) -> None:
         ev = self.shown or {}
         fns = ev.get("functions") or []
-        scope = "full module" if self.full else (f"filtered: {', '.join(fns)}" if fns else "filtered")
+        scope = "full module" if self.full else (f"filtered: {', '.join(map(str, fns))}" if fns else "filtered")
         mode = f"diff vs previous run · {scope}" if self.diff else scope
-        self.query_one(".ir-mode", Static).update(mode if ev else "")
+        self.query_one(".ir-mode", Static).update(line(mode) if ev else "")
         vt = ev.get("vector_types") or []
         badge = self.query_one(".simd-badge", Static)
         badge.display = self.simd
-        badge.update(f"SIMD: {', '.join(vt[:3])}{' …' if len(vt) > 3 else ''}" if self.simd else "")
+        badge.update(line(f"SIMD: {', '.join(map(str, vt[:3]))}{' …' if len(vt) > 3 else ''}") if self.simd else "")
 
     def action_toggle_full(self) -> None:
         self.full = not self.full

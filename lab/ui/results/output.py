@@ -7,8 +7,9 @@ import re
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.widgets import Static
+
+from lab.ui.plain import line, lines
 
 from .base import ResultPane, SearchablePane
 from .format import fmt_ms
@@ -102,7 +103,7 @@ class ParallelPane(SearchablePane):
     def show(self, ev: dict) -> None:
         loops = self.loops = ev.get("loops")
         head = "no parallel loops found" if not loops else f"{loops} parallel loop{'s' if loops != 1 else ''} found"
-        self.query_one(".pane-header", Static).update(head)
+        self.query_one(".pane-header", Static).update(line(head))
         self.mark_fresh()
         self.set_text(ev.get("text") or "")
 
@@ -139,10 +140,10 @@ class ChecksPane(ResultPane):
     def _redraw(self) -> None:
         rows = []
         for c in self.checks:
-            mark = "[b $success]✓[/]" if c.get("passed") else "[b $error]✗[/]"
-            msg = f" — {escape(str(c['message']))}" if c.get("message") else ""
-            rows.append(f"{mark} [b]{escape(str(c.get('name') or 'check'))}[/b]{msg}")
-        self.query_one(".checks-list", Static).update("\n".join(rows) if rows else "no checks in this step")
+            mark = ("✓", "b $success") if c.get("passed") else ("✗", "b $error")
+            msg = line(" — ", c["message"]) if c.get("message") else ""
+            rows.append(line(mark, " ", (c.get("name") or "check", "b"), msg))
+        self.query_one(".checks-list", Static).update(lines(rows) if rows else "no checks in this step")
 
     def reset(self) -> None:
         super().reset()

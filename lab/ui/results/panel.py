@@ -18,7 +18,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from .base import STALE_EDITED, STALE_NONE, ResultPane
 from .errors import ErrorsPane
 from .format import checks_words
-from .summary import summary_markup
+from .summary import summary_line
 from .ir import IRPane
 from .labels import COMPACT_BELOW, TABS, tab_label
 from .output import ChecksPane, OutputPane, ParallelPane, PTXPane, TypesPane
@@ -337,7 +337,7 @@ class ResultsPanel(Widget):
         return self.query_one("#results-summary", Static).render().plain  # type: ignore[union-attr]
 
     def _summary(self) -> None:
-        self.query_one("#results-summary", Static).update(summary_markup(
+        self.query_one("#results-summary", Static).update(summary_line(
             self.state, elapsed_ms=self.elapsed_ms, reason=self.reason, job=self.job_id, kind=self.kind,
             target=self.target, mode=self.mode, simulator=self.simulator, checks=self.checks))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.markup import escape
+from textual.content import Content
+
+from lab.ui.plain import line
 
 from .format import state_text
 
@@ -10,23 +12,23 @@ ICONS = {"compiling": "⋯", "running": "▶", "done": "✓", "expected": "✓",
 COLOURS = {"done": "$success", "expected": "$success", "failed": "$error"}
 
 
-def summary_markup(state: str, *, elapsed_ms: float | None = None, reason: str | None = None,
-                   job: str | None = None, kind: str = "jit", target: str = "cpu", mode: str | None = None,
-                   simulator: bool = False, checks: list[dict] = ()) -> str:
-    """Content markup for the summary line; every word from the engine is escaped."""
+def summary_line(state: str, *, elapsed_ms: float | None = None, reason: str | None = None,
+                 job: str | None = None, kind: str = "jit", target: str = "cpu", mode: str | None = None,
+                 simulator: bool = False, checks: list[dict] = ()) -> Content:
+    """The summary line as Content; every word from the engine is shown as written (lab.ui.plain)."""
     icon, colour = ICONS.get(state, "·"), COLOURS.get(state, "$accent")
-    words = escape(state_text(state, elapsed_ms=elapsed_ms, reason=reason))
-    parts = [f"[b {colour}]{icon} {words}[/]"]
+    words = state_text(state, elapsed_ms=elapsed_ms, reason=reason)
+    parts = [line((f"{icon} {words}", f"b {colour}"))]
     if job is not None:
         # "jit/parallel · nopython"; a CUDA job is just "cuda" (was "cuda/cuda · cuda")
-        where = escape(kind) if target == kind else f"{escape(kind)}/{escape(target)}"
+        where = f"{kind}" if target == kind else f"{kind}/{target}"
         if mode and mode not in (kind, target):
-            where += f" · {escape(mode)}"
-        parts.append(f"[dim]{where}[/]")
+            where += f" · {mode}"
+        parts.append(line((where, "dim")))
     if simulator:
-        parts.append("[b $warning]simulator[/]")
+        parts.append(line(("simulator", "b $warning")))
     if checks:
-        marks = [("[$success]✓[/]" if c.get("passed") else "[$error]✗[/]") + escape(str(c.get("name") or ""))
+        marks = [line(("✓", "$success") if c.get("passed") else ("✗", "$error"), c.get("name") or "")
                  for c in checks]
-        parts.append(" ".join(marks))
-    return "  ".join(parts)
+        parts.append(Content(" ").join(marks))
+    return Content("  ").join(parts)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
+
+from lab.ui.plain import lines, plain
 
 from .base import ResultPane
 from .format import fmt_ms, fmt_seconds, fmt_speedup
@@ -96,13 +97,11 @@ class TimingsPane(ResultPane):
         table = self.query_one(DataTable)
         table.clear()
         for metric, value in timing_rows(ev):
-            if metric == "speed-up":
-                table.add_row(Text(metric, style="bold"), Text(value, style="bold"), key=metric)
-            else:
-                table.add_row(metric, value, key=metric)
+            style = "bold" if metric == "speed-up" else ""  # a str cell would be parsed as markup
+            table.add_row(plain(metric, style), plain(value, style), key=metric)
         ns = notes(ev)
         note = self.query_one(".timing-notes", Static)
-        note.update("\n".join(f"note: {n}" for n in ns))
+        note.update(lines(f"note: {n}" for n in ns))
         note.display = bool(ns)
         self._plot(ev.get("series") or [])
 

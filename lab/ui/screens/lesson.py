@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
@@ -17,6 +17,7 @@ from lab.ui import catalog
 from lab.ui.editor_pane.code_editor import CodeEditor
 from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, target_of
 from lab.ui.lesson_pane.step_text import StepText
+from lab.ui.plain import describe, line, notify_plain, to_str
 from lab.ui.results import ResultsPanel
 from lab.ui.results.format import checks_words, fmt_ms
 from lab.ui.status.follow_banner import FollowBanner
@@ -117,7 +118,7 @@ class LessonScreen(Screen):
 
     def _show_header(self) -> None:
         if self._header:
-            self.query_one("#lesson-header", Static).update(header_markup(*self._header, self.size.width - 2))
+            self.query_one("#lesson-header", Static).update(header_line(*self._header, self.size.width - 2))
 
     def _layout_for(self, width: int, height: int | None = None) -> None:
         if height is not None:
@@ -146,7 +147,7 @@ class LessonScreen(Screen):
         kind = "read" if read else ("exercise" if catalog.is_exercise(step) else "try it")
         self._header = (self.lesson.title, index + 1, len(steps), step.title, kind)
         self._show_header()
-        self.query_one(StepText).show_step(f"[b]{index + 1}. {escape(step.title)}[/b]", step.text)
+        self.query_one(StepText).show_step(line((f"{index + 1}. {step.title}", "b")), step.text)
         self.query_one(StepText).show_locks({} if read else catalog.locks(step))
         self.set_class(True, "-show-text")
         self.results.clear()
@@ -345,7 +346,7 @@ class LessonScreen(Screen):
                                        timeout_s=self.app.settings.timeout_s)
         except Exception as exc:  # a step the job builder rejects: say so, keep the app alive
             self.status.job_note = "cannot run"
-            self.notify(f"cannot build a job for this step: {exc}", severity="error", timeout=10)
+            self.notify(f"cannot build a job for this step: {to_str(exc)}", severity="error", timeout=10)
             return
         self.job_id = job.id
         self.results.remove_class("-edited")
@@ -353,7 +354,7 @@ class LessonScreen(Screen):
         self.status.job_note = "checking…" if checks else "running…"
         if checks:
             self._check_results = []
-            self.query_one(StepText).show_checks([], "[b]Checking…[/b]")
+            self.query_one(StepText).show_checks([], line(("Checking…", "b")))
         self._run_job(job, checks)
 
     def _cancel_run_timer(self) -> None:
@@ -413,8 +414,8 @@ class LessonScreen(Screen):
         passed = bool(done.get("ok")) and bool(results) and not failed_checks
         state = self.app.progress.record_attempt(self.lesson.id, self.step.id, passed)
         if passed:
-            summary = (f"[green b]{checks_words(0, len(results)).capitalize()} — step done![/] "
-                       "ctrl+n for the next step.")
+            summary = line((f"{checks_words(0, len(results)).capitalize()} — step done!", "green b"),
+                           " ctrl+n for the next step.")
             self.notify("Exercise passed!", title="✓ Well done")
         else:
             why = checks_words(failed_checks, len(results)) if results else "the code did not run to the checks"
@@ -422,14 +423,18 @@ class LessonScreen(Screen):
                 etype, summary = str(errors[0].get("etype") or "error"), str(errors[0].get("summary") or "")
                 first = summary.strip().splitlines()[0] if summary.strip() else ""
                 why += ": " + (first if first.startswith(etype) else f"{etype}: {first}").rstrip(": ")
-            summary = f"[red b]Not yet[/] — {escape(why)} (attempt {state.attempts}). ctrl+g for a hint."
+            summary = line(("Not yet", "red b"), f" — {why} (attempt {state.attempts}). ctrl+g for a hint.")
         self.query_one(StepText).show_checks(results, summary)
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "run" and event.state == WorkerState.ERROR:
-            self.status.job_note = "run failed"
-            self.notify(f"The run failed inside the lab: {event.worker.error!r}", severity="error", timeout=10)
+            # the reporting end of an error: plain text, and it never raises itself
+            try:
+                self.status.job_note = "run failed"
+            finally:
+                notify_plain(self.app, f"The run failed inside the lab: {describe(event.worker.error)}",
+                             severity="error", timeout=10)
 
     def engine_ready(self) -> None:
         """The app's engine has just started: run the step that is on screen if nothing ran yet."""
@@ -511,7 +516,7 @@ class LessonScreen(Screen):
         self.editor.replace(text, (0, 0), doc_end)  # posts Changed -> _edited -> after_change
 
 
-def header_markup(lesson: str, number: int, total: int, step: str, kind: str, width: int) -> str:
+def header_line(lesson: str, number: int, total: int, step: str, kind: str, width: int) -> Content:
     """'Lesson  ·  step 2/5: Step title  (kind)' in `width` cells: the lesson title gives way first
     (cut with …, then left out), then the step title, so the step number and kind always show."""
     where, tail = f"step {number}/{total}: ", f"  ({kind})"
@@ -524,8 +529,8 @@ def header_markup(lesson: str, number: int, total: int, step: str, kind: str, wi
         head = ""
         if len(where) + len(step) + len(tail) > width:
             step = step[: max(8, width - len(where) - len(tail)) - 1].rstrip() + "…"
-    lead = f"[b]{escape(head)}[/b]  ·  " if head else ""
-    return f"{lead}{where}{escape(step)}  [dim]({kind})[/dim]"
+    lead = ((head, "b"), "  ·  ") if head else ()
+    return line(*lead, where, step, "  ", (f"({kind})", "dim"))
 
 
 def SolutionScreenLazy(solution: str):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from lab.ui.plain import lines, plain
 from lab.ui.status.follow_banner import FollowBanner
 from lab.ui.status.status_bar import StatusBar
 
@@ -32,7 +32,7 @@ def lesson_row(mark: str, colour: str, number: int, title: str, tail: str, width
         title = title[: room - 1].rstrip() + "…"
     row = Text()
     row.append(f" {mark} ", style=colour)
-    row.append(f"{number:>2}. {title}", style="bold")
+    row.append(plain(f"{number:>2}. {title}", "bold"))
     row.append(tail, style="dim")
     return row
 
@@ -90,7 +90,7 @@ class LessonListScreen(Screen):
             options.add_option(Option(lesson_row(mark, colour, number, lesson.title, tail, width), id=lesson.id))
         errors = app.catalog.errors
         err = self.query_one("#load-errors", Static)
-        err.update(("Some lesson files could not be loaded:\n" + "\n".join(errors)) if errors else "")
+        err.update(lines(["Some lesson files could not be loaded:", *errors]) if errors else "")
         err.display = bool(errors)
         if not app.catalog.lessons:
             options.add_option(Option("no lessons found (see --lessons / --no-builtin)", disabled=True))
@@ -113,11 +113,11 @@ class LessonListScreen(Screen):
             return
         lesson = lessons[index]
         step = self.app.progress.current_step(lesson.id)
-        where = f"resume at step {step + 1}: {escape(lesson.steps[min(step, len(lesson.steps) - 1)].title)}" \
+        where = f"resume at step {step + 1}: {lesson.steps[min(step, len(lesson.steps) - 1)].title}" \
             if lesson.id in self.app.progress.lessons else f"{len(lesson.steps)} steps"
         self.query_one("#lesson-summary", Static).update(
             # where to resume comes before the summary: at 80x24 only the first lines show
-            f"[b]{escape(lesson.title)}[/b]\n[dim]{where}[/dim]\n{escape(' '.join(str(lesson.summary or '').split()))}")
+            lines([(lesson.title, "b"), (where, "dim"), " ".join(str(lesson.summary or "").split())]))
 
     @on(OptionList.OptionSelected, "#lessons")
     def _selected(self, event: OptionList.OptionSelected) -> None:

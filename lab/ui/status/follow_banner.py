@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from lab.ui.plain import line
+
 
 class FollowBanner(Static):
     def on_mount(self) -> None:
         self.show_text(getattr(self.app, "follow_text", ""))
 
     def show_text(self, text: str) -> None:
-        self.update(text)
+        """`text` names the presenter's lesson and step (another account's file): shown as written."""
+        self.update(line(text))
         self.display = bool(text)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
+
+from lab.ui.plain import line
 
 _STATE_STYLE = {
     "warming": ("◌", "warming up"),
@@ -17,10 +19,11 @@ _STATE_STYLE = {
 }
 
 
-def _cells(parts: list[str]) -> int:
-    from textual.content import Content
+SEP = " │ "
 
-    return len(Content.from_markup(" │ ".join(parts)).plain)
+
+def _joined(parts: list) -> Content:
+    return Content(SEP).join(line(p) for p in parts)
 
 
 class StatusBar(Static):
@@ -29,29 +32,34 @@ class StatusBar(Static):
     draft_note: reactive[str] = reactive("")
     info: reactive[dict] = reactive(dict, always_update=True)
 
-    def status_text(self, width: int | None = None) -> str:
+    def status_line(self, width: int | None = None) -> Content:
         """State, this job, the draft, then the machine (Numba, cores, CUDA). With `width`, the
-        machine facts give way (Numba first, CUDA last) so the job and draft notes are never cut."""
+        machine facts give way (Numba first, CUDA last) so the job and draft notes are never cut.
+        Notes and machine facts are external text: shown as written (lab.ui.plain)."""
         icon, word = _STATE_STYLE.get(self.engine_state, ("●", self.engine_state))
-        parts = [f"[b]{icon} {word}[/b]"]
+        parts: list = [(f"{icon} {word}", "b")]
         if self.job_note:
-            parts.append(escape(self.job_note))
+            parts.append(self.job_note)
         if self.draft_note:
-            parts.append(escape(self.draft_note))
+            parts.append(self.draft_note)
         info = self.info or {}
         machine = []
         if info.get("numba"):
-            machine.append(f"Numba {escape(str(info['numba']))}")
+            machine.append(f"Numba {info['numba']}")
         if info.get("cpus"):
             machine.append(f"{info['cpus']} CPU cores")
         cuda = info.get("cuda")
-        machine.append(escape(str(cuda)) if cuda else "no CUDA")
-        while width is not None and machine and _cells(parts + machine) > width:
+        machine.append(cuda if cuda else "no CUDA")
+        while width is not None and machine and len(_joined(parts + machine).plain) > width:
             machine.pop(0)
-        return " │ ".join(parts + machine)
+        return _joined(parts + machine)
+
+    def status_text(self, width: int | None = None) -> str:
+        """The plain words of the status line (tests, screen readers)."""
+        return self.status_line(width).plain
 
     def _refresh_line(self) -> None:
-        self.update(self.status_text(self.size.width - 2 if self.size.width else None))
+        self.update(self.status_line(self.size.width - 2 if self.size.width else None))
         self.set_class(self.engine_state in ("compiling", "running"), "-busy")
         self.set_class(self.engine_state == "restarted", "-restarted")
 
