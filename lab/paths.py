@@ -6,8 +6,10 @@ platformdirs gives the user's own data/cache directories, so two learners never 
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -103,3 +105,64 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None, fsync: 
         except FileNotFoundError:
             pass
         raise
+
+
+class UnsafeFile(OSError):
+    """A file we refuse to read: not a regular file (FIFO, device, socket, folder), a symlink loop, or
+    over its size cap. str() names the file and why, in plain words, for the learner."""
+
+    def __init__(self, path, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+        self.path, self.why = Path(path), why
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _kind(mode: int) -> str:
+    return next((word for test, word in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular_file(path, max_bytes: int) -> bytes:
+    """The bytes of `path`, which must be a regular file (symlinks to one are followed) of at most
+    `max_bytes`. Anything else raises UnsafeFile without ever opening it for a blocking read: a FIFO,
+    device, socket or folder is refused from its stat, and the file is opened O_NONBLOCK and checked
+    again through the open descriptor (so a swap between the stat and the open is caught too).
+    FileNotFoundError / PermissionError pass through unchanged."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeFile(path, "a symlink loop (the link points back at itself)") from None
+        raise
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFile(path, f"{_kind(st.st_mode)}, not a regular file; not read")
+    if st.st_size > max_bytes:
+        raise UnsafeFile(path, f"{st.st_size:,} bytes, over the {max_bytes:,}-byte limit; not read")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeFile(path, "a symlink loop (the link points back at itself)") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFile(path, f"{_kind(st.st_mode)}, not a regular file; not read")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:  # it grew after the stat
+                raise UnsafeFile(path, f"over the {max_bytes:,}-byte limit; not read")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
