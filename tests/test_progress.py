@@ -4,7 +4,7 @@ import signal
 import subprocess
 import sys
 
-from lab import paths
+from lab import notices, paths
 from lab.progress import Drafts, Progress
 
 
@@ -34,7 +34,10 @@ def test_corrupt_progress_file_is_set_aside_not_fatal():
     paths.progress_file().write_text("{not json")
     p = Progress.load()
     assert p.lessons == {}
-    assert list(paths.data_dir().glob("progress.corrupt-*.json"))
+    aside = list(paths.data_dir().glob("progress.json.bad-*"))
+    assert len(aside) == 1 and aside[0].read_text() == "{not json"
+    (told,) = notices.drain()
+    assert str(aside[0]) in told and "not valid JSON" in told
 
 
 def test_drafts_round_trip_and_odd_names():
