@@ -41,6 +41,7 @@ class Drafts:
         self.root = root or paths.data_dir() / "drafts"
         self.unsaved: dict[tuple[str, str], str] = {}  # (lesson, step) -> text not on disk yet
         self.last_error: OSError | None = None
+        self.last_failed: Path | None = None  # the draft whose write failed last
         self._known: dict[Path, str | None] = {}  # digest of what this lab last read/wrote; None: no file
         self._protected: dict[Path, str] = {}  # paths we must not overwrite -> why
 
@@ -116,7 +117,7 @@ class Drafts:
                 self._keep_other_version(path, _digest(data))
                 paths.atomic_write_text(path, text)
         except OSError as exc:
-            self.last_error = exc
+            self.last_error, self.last_failed = exc, path
             notices.tell(f"Your code could not be saved to {path}: {paths.why(exc)}. It is still in the editor "
                          "(kept in memory); the lab tries again on every change.", key="draft-not-saved")
             return False
