@@ -108,7 +108,8 @@ class Drafts:
         try:
             if path in self._protected:
                 raise paths.UnsafeFile(path, f"{self._protected[path]}; not overwritten")
-            data = text.encode("utf-8", errors="surrogatepass")
+            data = text.encode("utf-8", errors="replace")  # a lone surrogate cannot be UTF-8: written as "?"
+            text = data.decode("utf-8")
             if len(data) > MAX_DRAFT_BYTES:
                 raise paths.UnsafeFile(path, f"over the {MAX_DRAFT_BYTES:,}-byte draft limit; not saved")
             self.root.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -79,13 +79,14 @@ def small_disk(tmp_path, monkeypatch):
 
     def fill():
         if mounted:
-            with open(home / "filler", "wb") as fh:
-                try:
-                    while True:
-                        fh.write(b"\0" * 4096)
-                        fh.flush()
-                except OSError as exc:
-                    assert exc.errno == errno.ENOSPC
+            fd = os.open(home / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+            try:
+                while True:
+                    os.write(fd, b"\0" * 4096)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+            finally:
+                os.close(fd)
         else:
             def no_space(*a, **k):
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -536,9 +536,9 @@ def header_markup(lesson: str, number: int, total: int, step: str, kind: str, wi
 def unsaved_note(drafts) -> str:
     """The status line while a draft is not on disk: where saving failed, and that the code is safe."""
     exc, failed = drafts.last_error, drafts.last_failed
-    where = f" in {failed.parent}" if failed is not None else ""
     why = paths.why(exc) if exc is not None else "not written yet"
-    return f"⚠ NOT SAVED ({why}{where}) — your code is still in the editor; retrying on each change"
+    where = f" · {failed.parent}" if failed is not None else ""  # last: a narrow line cuts the folder first
+    return f"⚠ NOT SAVED ({why}) — your code is still in the editor; retrying on each change{where}"
 
 
 def SolutionScreenLazy(solution: str):
