@@ -145,10 +145,15 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "tui"
     module_name, func_name = HANDLERS[command].split(":")
     handler = getattr(importlib.import_module(module_name), func_name)
+    from lab.paths import StateDirError
+
     try:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except StateDirError as exc:  # e.g. NUMBA_LAB_HOME on a read-only file system: one line, no traceback
+        print(f"numba-lab: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `numba-lab run ... | head`: the reader left; that is not an error of ours
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

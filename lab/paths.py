@@ -6,9 +6,14 @@ platformdirs gives the user's own data/cache directories, so two learners never 
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import getpass
 import os
+import stat
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 APP = "numba-lab"
@@ -28,9 +33,33 @@ def _home_override() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+class StateDirError(OSError):
+    """A per-user state folder that cannot be created: one clear line for the learner, no traceback."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StateDirError(exc.errno, f"cannot create the numba-lab folder {path}: {why(exc)}. "
+                                       "Set NUMBA_LAB_HOME to a folder you can write.") from None
     return path
+
+
+_WHY = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied", errno.EPERM: "not permitted (read-only or immutable)",
+        errno.EDQUOT: "over your disk quota", errno.EISDIR: "a folder is in the way",
+        errno.ENOTDIR: "a file is in the way of a folder"}
+
+
+def why(exc: OSError) -> str:
+    """A short plain reason for an OSError: 'the disk is full', 'the file system is read-only', ..."""
+    if isinstance(exc, UnsafeFile):
+        return exc.why
+    return _WHY.get(exc.errno, exc.strerror or str(exc) or type(exc).__name__)
 
 
 def data_dir() -> Path:
@@ -103,3 +132,105 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None, fsync: 
         except FileNotFoundError:
             pass
         raise
+
+
+class UnsafeFile(OSError):
+    """A file we refuse to read: not a regular file (FIFO, device, socket, folder), a symlink loop, or
+    over its size cap. str() names the file and why, in plain words, for the learner."""
+
+    def __init__(self, path, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+        self.path, self.why = Path(path), why
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _kind(mode: int) -> str:
+    return next((word for test, word in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular_file(path, max_bytes: int) -> bytes:
+    """The bytes of `path`, which must be a regular file (symlinks to one are followed) of at most
+    `max_bytes`. Anything else raises UnsafeFile without ever opening it for a blocking read: a FIFO,
+    device, socket or folder is refused from its stat, and the file is opened O_NONBLOCK and checked
+    again through the open descriptor (so a swap between the stat and the open is caught too).
+    FileNotFoundError / PermissionError pass through unchanged."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeFile(path, "a symlink loop (the link points back at itself)") from None
+        raise
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFile(path, f"{_kind(st.st_mode)}, not a regular file; not read")
+    if st.st_size > max_bytes:
+        raise UnsafeFile(path, f"{st.st_size:,} bytes, over the {max_bytes:,}-byte limit; not read")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeFile(path, "a symlink loop (the link points back at itself)") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFile(path, f"{_kind(st.st_mode)}, not a regular file; not read")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:  # it grew after the stat
+                raise UnsafeFile(path, f"over the {max_bytes:,}-byte limit; not read")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def set_aside(path: Path, tag: str) -> Path:
+    """Rename `path` to a free sibling name `<name>.<tag>-<YYYYmmdd-HHMMSS>[-n]` and return it (its bytes
+    are kept exactly). Raises OSError when the rename fails."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        aside = path.with_name(f"{path.name}.{tag}-{stamp}" + (f"-{n}" if n > 1 else ""))
+        if not os.path.lexists(aside):
+            os.rename(path, aside)
+            return aside
+    raise FileExistsError(errno.EEXIST, "no free name to set the file aside", str(path))
+
+
+@contextmanager
+def locked(lock_path: Path, wait_s: float = 2.0):
+    """Hold an exclusive flock on `lock_path` (created 0600) for the block, so two labs of one user take
+    turns re-reading and writing a state file. Never hangs: after `wait_s` (a stopped lab holding it) or
+    when the lock file cannot be created (read-only folder) the block runs without the lock."""
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:
+        yield False
+        return
+    try:
+        deadline = time.monotonic() + wait_s
+        got = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                got = True
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
+            except OSError:
+                break
+        yield got
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock

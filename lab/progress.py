@@ -1,25 +1,68 @@
 """The learner's own state: drafts per step and which steps are done.
 
-Drafts are plain .py files (one per step) so a learner can find and rescue them by hand; progress is
-one small JSON file. Both are written atomically (temp file + os.replace) so killing the app at any
-moment leaves either the old or the new version, never a torn file.
+Drafts (lab.drafts) are plain .py files (one per step) so a learner can find and rescue them by hand;
+progress is one small JSON file, validated on every read (lab.state_model) and merged with the file
+under a lock on every write. Both are written atomically (temp file + os.replace) so killing the app at
+any moment leaves either the old or the new version, never a torn file.
 """
 
 from __future__ import annotations
 
+import copy
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab import paths
+from lab import notices, paths
+from lab.drafts import Drafts  # noqa: F401 - re-exported: the app and tests import it from here
+from lab.state_model import MAX_PROGRESS_BYTES, BadProgress, merge, parse_progress
 
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+def _empty() -> dict:
+    return {"version": 1, "lessons": {}, "last_lesson": None}
 
 
-def _safe(name: str) -> str:
-    return _SAFE.sub("_", name) or "_"
+def _read(path: Path) -> dict:
+    """The validated progress document at `path` ({} shape when missing). A file that is not a regular
+    file, over the cap, not JSON or of the wrong shape is set aside (progress.json.bad-<time>) and the
+    learner told where; entries of the wrong shape are left out, every other entry is kept."""
+    try:
+        data = paths.read_regular_file(path, MAX_PROGRESS_BYTES)
+    except FileNotFoundError:
+        return _empty()
+    except paths.UnsafeFile as exc:
+        return _set_aside(path, exc.why, _empty(), [])
+    except OSError as exc:  # unreadable (permissions): run on in memory, never overwrite what we cannot read
+        raise paths.UnsafeFile(path, f"cannot be read ({paths.why(exc)})") from None
+    try:
+        doc, problems = parse_progress(data)
+    except BadProgress as exc:
+        return _set_aside(path, str(exc), _empty(), [])
+    if problems:
+        return _set_aside(path, "entries of the wrong shape", doc, problems)
+    return doc
+
+
+def _set_aside(path: Path, why: str, kept: dict, problems: list[str]) -> dict:
+    left_out = ""
+    if problems:
+        more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+        left_out = f" Left out: {'; '.join(problems[:3])}{more}. Everything else was kept."
+    try:
+        aside = paths.set_aside(path, "bad")
+    except OSError as exc:
+        notices.tell(f"Your progress file {path} is {why} and could not be moved aside ({paths.why(exc)}); "
+                     f"the lab runs on without it.{left_out}", key=f"progress-bad:{path}")
+        return kept
+    if problems:
+        try:  # the salvaged entries go straight back where the lab (and a second lab) reads them
+            paths.atomic_write_text(path, json.dumps(kept, indent=1, sort_keys=True))
+        except OSError:
+            pass
+    notices.tell(f"Your progress file {path} could not be used as it was ({why}); it was moved to {aside}."
+                 f"{left_out if problems else ' The lab starts with fresh progress; your drafts are untouched.'}",
+                 key=f"progress-bad:{aside}")
+    return kept
 
 
 @dataclass
@@ -40,31 +83,55 @@ class StepState:
 
 @dataclass
 class Progress:
-    """Per-user progress. Load with Progress.load(); every mutation saves."""
+    """Per-user progress. Load with Progress.load(); every mutation saves (merged with the file under a
+    lock, so two labs of one user never erase each other's progress). Saving never raises: a failure
+    (disk full, read-only folder) keeps the progress in memory, tells the learner once (lab.notices)
+    and is retried with the next change."""
 
     path: Path
     lessons: dict[str, dict] = field(default_factory=dict)  # lesson_id -> {"step": int, "steps": {...}}
     last_lesson: str | None = None
+    save_error: OSError | None = None
+    _base: dict = field(default_factory=lambda: {"lessons": {}, "last_lesson": None}, repr=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Progress":
         path = path or paths.progress_file()
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raw = {}
-        except (OSError, ValueError):
-            # A corrupt progress file must not stop the lab; keep it aside for inspection.
-            try:
-                path.replace(path.with_suffix(f".corrupt-{int(time.time())}.json"))
-            except OSError:
-                pass
-            raw = {}
-        return cls(path=path, lessons=raw.get("lessons", {}), last_lesson=raw.get("last_lesson"))
+            doc = _read(path)
+        except OSError as exc:
+            notices.tell(f"Your progress file {path} could not be read ({paths.why(exc)}); the lab runs on "
+                         "without it and will not overwrite it.", key=f"progress-unreadable:{path}")
+            doc = _empty()
+        progress = cls(path=path, lessons=doc["lessons"], last_lesson=doc["last_lesson"])
+        progress._base = copy.deepcopy(doc)
+        return progress
 
-    def save(self) -> None:
-        data = {"version": 1, "lessons": self.lessons, "last_lesson": self.last_lesson}
-        paths.atomic_write_text(self.path, json.dumps(data, indent=1, sort_keys=True))
+    def _doc(self) -> dict:
+        return {"version": 1, "lessons": self.lessons, "last_lesson": self.last_lesson}
+
+    def save(self) -> bool:
+        """Re-read the file under the lock, merge this lab's changes in, write atomically. False when the
+        write failed (the learner has been told; the progress stays in memory)."""
+        try:
+            with paths.locked(self.path.with_name(self.path.name + ".lock")):
+                disk = _read(self.path)
+                merged = merge(self._base, self._doc(), disk)
+                self._base, self.lessons, self.last_lesson = disk, merged["lessons"], merged["last_lesson"]
+                paths.atomic_write_text(self.path, json.dumps(merged, indent=1, sort_keys=True))
+        except OSError as exc:
+            if self.save_error is None:
+                notices.forget("progress-saved-again")
+            self.save_error = exc
+            notices.tell(f"Your progress could not be saved to {self.path}: {paths.why(exc)}. It is kept in "
+                         "memory and saved again with your next step.", key="progress-not-saved")
+            return False
+        self._base = copy.deepcopy(merged)
+        if self.save_error is not None:
+            self.save_error = None
+            notices.forget("progress-not-saved")
+            notices.tell(f"Your progress is saved again ({self.path}).", key="progress-saved-again")
+        return True
 
     # -- queries ------------------------------------------------------------------------------
     def _lesson(self, lesson_id: str) -> dict:
@@ -122,28 +189,3 @@ class Progress:
 
     def export(self) -> dict:
         return {"lessons": self.lessons, "last_lesson": self.last_lesson}
-
-
-class Drafts:
-    """One file per step: <data>/drafts/<lesson>/<step>.py."""
-
-    def __init__(self, root: Path | None = None):
-        self.root = root or paths.drafts_dir()
-
-    def path(self, lesson_id: str, step_id: str) -> Path:
-        return self.root / _safe(lesson_id) / f"{_safe(step_id)}.py"
-
-    def load(self, lesson_id: str, step_id: str) -> str | None:
-        try:
-            return self.path(lesson_id, step_id).read_text(encoding="utf-8")
-        except (FileNotFoundError, UnicodeDecodeError):
-            return None
-
-    def save(self, lesson_id: str, step_id: str, text: str) -> None:
-        paths.atomic_write_text(self.path(lesson_id, step_id), text)
-
-    def discard(self, lesson_id: str, step_id: str) -> None:
-        try:
-            self.path(lesson_id, step_id).unlink()
-        except FileNotFoundError:
-            pass

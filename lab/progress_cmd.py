@@ -11,7 +11,7 @@ import json
 import sys
 import time
 
-from lab import paths
+from lab import notices, paths
 from lab.progress import Progress
 
 
@@ -93,6 +93,8 @@ def format_report(doc: dict) -> str:
 
 def main(args) -> int:
     progress = Progress.load()
+    for text in notices.drain():  # e.g. a progress file of the wrong shape, set aside
+        print(f"numba-lab progress: {text}", file=sys.stderr)
     doc = report(progress, _loaded_lessons(args))
     text = json.dumps(doc, indent=1) if getattr(args, "json", False) else format_report(doc)
     try:

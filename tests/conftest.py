@@ -10,4 +10,8 @@ def _isolated_lab_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("lab-home")
     monkeypatch.setenv("NUMBA_LAB_HOME", str(home))
     monkeypatch.delenv("NUMBA_LAB_LESSONS", raising=False)
+    from lab import notices
+
+    notices.reset()  # each test is a new session: nothing told yet
     yield home
+    notices.reset()

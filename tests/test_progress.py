@@ -4,7 +4,7 @@ import signal
 import subprocess
 import sys
 
-from lab import paths
+from lab import notices, paths
 from lab.progress import Drafts, Progress
 
 
@@ -34,7 +34,10 @@ def test_corrupt_progress_file_is_set_aside_not_fatal():
     paths.progress_file().write_text("{not json")
     p = Progress.load()
     assert p.lessons == {}
-    assert list(paths.data_dir().glob("progress.corrupt-*.json"))
+    aside = list(paths.data_dir().glob("progress.json.bad-*"))
+    assert len(aside) == 1 and aside[0].read_text() == "{not json"
+    (told,) = notices.drain()
+    assert str(aside[0]) in told and "not valid JSON" in told
 
 
 def test_drafts_round_trip_and_odd_names():
@@ -77,3 +80,35 @@ def test_progress_json_is_plain_json():
     p.record_attempt("l", "s", passed=True)
     data = json.loads(paths.progress_file().read_text())
     assert data["lessons"]["l"]["steps"]["s"]["status"] == "done"
+
+
+def test_merge_keeps_both_labs_progress_and_adds_attempts():
+    a, b = Progress.load(), Progress.load()  # two labs, same file
+    a.record_attempt("l", "s", passed=False)
+    a.record_attempt("l", "s", passed=True)
+    b.record_attempt("l", "s", passed=False)  # b never saw a's attempts
+    b.set_position("l", 3)
+    b.mark_visited("l", "t")
+    final = Progress.load()
+    state = final.step_state("l", "s")
+    assert state.status == "done" and state.attempts == 3 and state.passed_at  # never goes back
+    assert final.current_step("l") == 3 and final.step_state("l", "t").status == "in_progress"
+
+
+def test_progress_save_failure_is_told_and_kept_in_memory(monkeypatch):
+    import errno
+
+    def no_space(*a, **k):  # the one injected fault: ENOSPC at the OS boundary
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    p = Progress.load()
+    real = os.replace
+    monkeypatch.setattr(os, "replace", no_space)
+    p.mark_done("l", "s")  # does not raise
+    assert p.step_state("l", "s").status == "done" and p.save_error is not None
+    (text,) = notices.drain()
+    assert "could not be saved" in text and "disk is full" in text and str(paths.progress_file()) in text
+    monkeypatch.setattr(os, "replace", real)
+    p.mark_visited("l", "t")
+    assert Progress.load().step_state("l", "s").status == "done"
+    assert "saved again" in notices.drain()[0]

@@ -13,6 +13,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
+from lab import notices, paths
 from lab.progress import Drafts, Progress
 from lab.ui import catalog as catalog_mod
 from lab.ui.commands import LabCommands
@@ -63,6 +64,7 @@ class LabApp(App):
         self.engine_info: dict = dict(self.settings.status_info or {})
         self.follow = FollowHook(self.settings.present, self.settings.follow)
         self.follow_text = ""
+        self._quit_warned = False
         register_themes(self)
         self.theme = LIGHT if self.settings.theme == "light" else "textual-dark"
 
@@ -82,6 +84,7 @@ class LabApp(App):
 
         self.catalog = catalog_mod.load_catalog(self.settings.lesson_dirs)
         self.push_screen(LessonListScreen())
+        notices.listen(self.show_notice)  # what the state layer has to tell (files set aside, saving failed)
         if self.settings.open_lesson:
             self.open_lesson(self.settings.open_lesson)
         if self.settings.engine:
@@ -123,6 +126,10 @@ class LabApp(App):
         bar.info = dict(self.engine_info)
         bar.engine_state = self.engine_state
 
+    def show_notice(self, text: str) -> None:
+        """A notice about the learner's saved work (lab.notices): a plain-text toast that stays a while."""
+        self.notify(text, title="Your work", severity="warning", timeout=20, markup=False)
+
     def _save_drafts(self) -> None:
         for screen in self.screen_stack:
             if hasattr(screen, "save_draft"):
@@ -130,9 +137,20 @@ class LabApp(App):
 
     async def action_quit(self) -> None:
         self._save_drafts()
+        unsaved = self.drafts.unsaved
+        if unsaved and not self._quit_warned:  # the only copy of that code is in this lab's memory
+            self._quit_warned = True
+            steps = ", ".join(f"{lesson}/{step}" for lesson, step in list(unsaved)[:3])
+            exc = self.drafts.last_error
+            why = f" ({paths.why(exc)})" if exc is not None else ""
+            self.notify(f"Your code for {steps} could not be saved{why} and exists only in this lab. Free some "
+                        "space (it saves on your next change), or press ctrl+q again to quit without it.",
+                        title="Not saved", severity="error", timeout=30, markup=False)
+            return
         self.exit()
 
     async def on_unmount(self) -> None:
+        notices.listen(None)
         self.follow.close()
         self._save_drafts()
         if self.runner is not None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 
 def main(args) -> int:
+    from lab import paths
     from lab.ui.app import make_app, settings_from_args
+
+    paths.data_dir(), paths.work_dir()  # an unwritable new home: one line from lab.cli, before the screen
 
     app = make_app(settings_from_args(args))
     app.run()

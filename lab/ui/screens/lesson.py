@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 from textual.worker import Worker, WorkerState
 
+from lab import paths
 from lab.options import Options, OptionsError, apply_options, decorator_for_kind, options_from_source
 from lab.ui import catalog
 from lab.ui.editor_pane.code_editor import CodeEditor
@@ -161,6 +162,9 @@ class LessonScreen(Screen):
             self.editor.mark_error_line(None)
             self._dirty = False
             self.status.draft_note = "draft restored" if draft is not None and draft != step.code else ""
+            if (self.lesson.id, step.id) in app.drafts.unsaved:  # a save that failed earlier: still unsaved
+                self._dirty = True
+                self.status.draft_note = unsaved_note(app.drafts)
             opts = self._read_options(source)
             allowed = catalog.allowed_targets(step)
             default = "cpu" if "cpu" in allowed else allowed[0]
@@ -266,15 +270,16 @@ class LessonScreen(Screen):
             return None
 
     def save_draft(self) -> None:
+        """Write the draft; when that fails the text stays in the editor and in app.drafts.unsaved, the
+        status line says where saving failed, and the next change (or step change) tries again."""
         if self.step is None or catalog.is_read(self.step) or not self._dirty:
             return
-        try:
-            self.app.drafts.save(self.lesson.id, self.step.id, self.editor.text)
-        except OSError as exc:
-            self.notify(f"could not save your draft: {exc}", severity="error", timeout=10)
-            return
-        self._dirty = False
-        self.status.draft_note = "saved"
+        drafts = self.app.drafts
+        if drafts.save(self.lesson.id, self.step.id, self.editor.text):
+            self._dirty = False
+            self.status.draft_note = "saved"
+        else:
+            self.status.draft_note = unsaved_note(drafts)
 
     # ------------------------------------------------------------ toggles -> editor
     @on(OptionsBar.Toggled)
@@ -531,6 +536,14 @@ def header_line(lesson: str, number: int, total: int, step: str, kind: str, widt
             step = step[: max(8, width - len(where) - len(tail)) - 1].rstrip() + "…"
     lead = ((head, "b"), "  ·  ") if head else ()
     return line(*lead, where, step, "  ", (f"({kind})", "dim"))
+
+
+def unsaved_note(drafts) -> str:
+    """The status line while a draft is not on disk: where saving failed, and that the code is safe."""
+    exc, failed = drafts.last_error, drafts.last_failed
+    why = paths.why(exc) if exc is not None else "not written yet"
+    where = f" · {failed.parent}" if failed is not None else ""  # last: a narrow line cuts the folder first
+    return f"⚠ NOT SAVED ({why}) — your code is still in the editor; retrying on each change{where}"
 
 
 def SolutionScreenLazy(solution: str):
