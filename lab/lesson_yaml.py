@@ -7,6 +7,8 @@ Never raises on bad input: problems come back as LessonError values.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from lab.lesson_model import CHECK_MODELS, model_for
+from lab.paths import SYMLINK_LOOP, UnsafeFile, read_regular_file
 
 Loc = tuple  # keys (str) and indices (int) from the top of the document
 
@@ -40,13 +43,20 @@ def _yaml():
     return y
 
 
+MAX_LESSON_BYTES = 1 << 20  # 1 MiB; the biggest shipped lesson is a few KiB
+
+
 def read_yaml(path: Path) -> tuple[object, str, list[LessonError]]:
     """(round-trip data, the file's text, errors). On any problem data is None and errors says where
-    and why."""
+    and why. Only a regular file of at most MAX_LESSON_BYTES is read (lab.paths.read_regular_file)."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_LESSON_BYTES)
+    except UnsafeFile as exc:
+        return None, "", [LessonError(path, 1, 1, f"{exc.reason} (expected a lesson file of at most "
+                                                  f"{MAX_LESSON_BYTES // 1024} KiB)"
+                                      if exc.errno == errno.EFBIG else exc.reason)]
     except OSError as exc:
-        return None, "", [LessonError(path, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
+        return None, "", [LessonError(path, 1, 1, os_problem(path, exc))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -55,6 +65,21 @@ def read_yaml(path: Path) -> tuple[object, str, list[LessonError]]:
         return None, "", [LessonError(path, line, col, "the file is not valid UTF-8 (expected UTF-8 text)")]
     data, errors = parse_yaml_text(text, path)
     return data, text, errors
+
+
+def os_problem(path: Path, exc: OSError, what: str = "file") -> str:
+    """Why `path` could not be read, in words (a dangling symlink says where it points)."""
+    if exc.errno == errno.ENOENT:
+        if os.path.islink(path):
+            return f"a symlink to {os.readlink(path)}, which does not exist"
+        return "no such file or folder"
+    if exc.errno == errno.ELOOP:
+        return SYMLINK_LOOP
+    if exc.errno == errno.ENOTDIR:
+        return "no such file or folder (a part of the path is a file, not a folder)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"cannot read this {what}: permission denied"
+    return f"cannot read this {what}: {exc.strerror or exc}"
 
 
 def parse_yaml_text(text: str, path: Path) -> tuple[object, list[LessonError]]:
