@@ -1,7 +1,9 @@
-"""A one-line banner saying where the instructor is (only shown with --follow)."""
+"""A one-line banner saying where the instructor is (only shown with --follow). The text comes partly
+from another user's presenter file, so it is shown as plain text, never markup."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -10,5 +12,5 @@ class FollowBanner(Static):
         self.show_text(getattr(self.app, "follow_text", ""))
 
     def show_text(self, text: str) -> None:
-        self.update(text)
+        self.update(Text(text, no_wrap=True, overflow="ellipsis"))
         self.display = bool(text)
