@@ -78,8 +78,9 @@ class CatalogLoader:
             result = loader.finish()
             return Catalog(list(result.lessons), [str(e) for e in result.errors])
         catalog = Catalog([], [str(e) for e in folder_errors], loading=True, files_total=len(files))
-        self.app.run_worker(lambda: self._work(loader, files), thread=True, exit_on_error=False,
-                            group="lessons", name="load lessons")
+        # after the first frame is drawn: the thread competes for the GIL with start-up otherwise
+        self.app.call_after_refresh(self.app.run_worker, lambda: self._work(loader, files), thread=True,
+                                    exit_on_error=False, group="lessons", name="load lessons")
         return catalog
 
     # ---------------------------------------------------------------- loader thread
