@@ -60,7 +60,7 @@ class Drafts:
             self._known[path] = None
             return None
         except OSError as exc:
-            self._protect(path, f"{paths.why(exc)}" if not isinstance(exc, paths.UnsafeFile) else exc.why)
+            self._protect(path, f"{paths.why(exc)}" if not isinstance(exc, paths.UnsafeFile) else exc.reason)
             return None
         try:
             text = data.decode("utf-8")

@@ -37,22 +37,54 @@ Learner side (``numba-lab --follow [FILE|USER]``)::
 
 from __future__ import annotations
 
+import atexit
+import errno
 import json
 import os
 import pwd
+import signal
+import stat
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lab import paths
 
 PREFIX = "numba-lab-present-"
 STALE_AFTER_S = 3 * 3600  # a presenter file older than this is shown as stale
+MAX_PRESENT_BYTES = 64 * 1024  # ours are ~300 bytes; anything bigger is not a presenter file
 
 
 class FollowError(ValueError):
     """A --follow/--present value that cannot be used; the message says what to do."""
+
+
+def _plain(text: str) -> str:
+    """Control characters (escape sequences, newlines) out: the text is shown in a one-line banner."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+class PresenterFile(BaseModel):
+    """What a presenter file may hold. Other users write it, so every field is checked: strict types,
+    finite numbers in range, bounded printable strings."""
+
+    model_config = ConfigDict(strict=True, allow_inf_nan=False, extra="ignore")
+
+    lesson: str = Field(min_length=1, max_length=200)
+    lesson_title: str = Field("", max_length=500)
+    lesson_index: int = Field(0, ge=0, le=100_000)
+    step: int = Field(ge=1, le=100_000)
+    step_title: str = Field("", max_length=500)
+    ts: float = Field(0.0, ge=0, le=1e11)
+    presenter: str = Field("", max_length=200)
+
+    @field_validator("lesson", "lesson_title", "step_title", "presenter")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        return _plain(value)
 
 
 @dataclass(frozen=True)
@@ -66,19 +98,20 @@ class FollowState:
     presenter: str = ""
 
     @classmethod
-    def from_json(cls, raw: dict) -> "FollowState":
+    def from_json(cls, raw) -> "FollowState":
+        """Validated through PresenterFile; FollowError says what is wrong."""
+        if not isinstance(raw, dict):
+            raise FollowError("not a numba-lab presenter file (expected a JSON object)")
+        nested = sorted(k for k, v in raw.items() if isinstance(v, (dict, list)))
+        if nested:
+            raise FollowError(f"not a numba-lab presenter file (nested values in {', '.join(map(str, nested))[:80]})")
         try:
-            return cls(
-                lesson=str(raw["lesson"]),
-                lesson_title=str(raw.get("lesson_title", "")),
-                lesson_index=int(raw.get("lesson_index", 0)),
-                step=int(raw["step"]),
-                step_title=str(raw.get("step_title", "")),
-                ts=float(raw.get("ts", 0.0)),
-                presenter=str(raw.get("presenter", "")),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise FollowError(f"not a numba-lab presenter file ({exc})") from exc
+            model = PresenterFile.model_validate(raw)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            where = ".".join(str(x) for x in err["loc"]) or "file"
+            raise FollowError(f"not a numba-lab presenter file ({where}: {err['msg']})") from None
+        return cls(**model.model_dump())
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -135,12 +168,6 @@ def resolve_follow_path(value: str | None) -> Path | None:
     return None
 
 
-def discover_present_files() -> list[Path]:
-    """Presenter files of every user in the temp folder (newest first)."""
-    found = list(Path(tempfile.gettempdir()).glob(f"{PREFIX}*.json"))
-    return sorted(found, key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
-
-
 def presenter_uid(path: Path) -> int | None:
     """The uid a default presenter file must belong to (from its name), or None if unknown."""
     name = path.name
@@ -151,6 +178,46 @@ def presenter_uid(path: Path) -> int | None:
         return pwd.getpwnam(user).pw_uid
     except KeyError:
         return int(user) if user.isdigit() else None
+
+
+def owner_name(uid: int) -> str:
+    """The login name of `uid` (from the password database), or the number if it has none."""
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except (KeyError, OverflowError):
+        return str(uid)
+
+
+def _candidates() -> list[tuple[Path, os.stat_result]]:
+    out = []
+    for p in Path(tempfile.gettempdir()).glob(f"{PREFIX}*.json"):
+        try:
+            out.append((p, os.lstat(p)))
+        except OSError:  # gone between the listing and now
+            continue
+    return sorted(out, key=lambda c: c[1].st_mtime, reverse=True)
+
+
+def discover_present_files() -> list[Path]:
+    """Presenter files of every user in the temp folder (newest first), whatever their kind."""
+    return [p for p, _ in _candidates()]
+
+
+def discover_presenters() -> tuple[list[tuple[Path, str]], list[str]]:
+    """([(file, owner's login name)], [why each other file was ignored]). Only a regular file (not a
+    symlink) whose owner is the user its name says counts; the name shown is the owner's, from the
+    password database, never the file's own "presenter" field."""
+    found, ignored = [], []
+    for path, st in _candidates():
+        owner = owner_name(st.st_uid)
+        if not stat.S_ISREG(st.st_mode):
+            ignored.append(f"{path.name}: not a regular file")
+            continue
+        if presenter_uid(path) != st.st_uid:
+            ignored.append(f"{path.name}: owned by {owner}, not by the user it names")
+            continue
+        found.append((path, owner))
+    return found, ignored
 
 
 # ----------------------------------------------------------------------------- read / write
@@ -173,25 +240,59 @@ def _unlink(path) -> None:
         pass
 
 
-def read_follow(path: Path, *, expect_uid: int | None = None) -> FollowState | None:
-    """The presenter's state, or None if the file is missing, unreadable, half-written or not ours
-    (``expect_uid``: ignore a file that another user planted under the presenter's name)."""
+def read_presenter(path: Path, *, expect_uid: int | None = None) -> FollowState:
+    """The presenter's state, or FollowError saying why the file is ignored: missing, not a regular
+    file, over MAX_PRESENT_BYTES, not JSON, nested, out-of-range numbers, or owned by someone other
+    than ``expect_uid`` (a file another user planted under the presenter's name). The state's
+    ``presenter`` is the file owner's login name, not what the file claims."""
     try:
-        if expect_uid is not None and os.stat(path).st_uid != expect_uid:
-            return None
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-        return FollowState.from_json(raw)
-    except (OSError, ValueError, FollowError):
+        uid = os.stat(path).st_uid
+        if expect_uid is not None and uid != expect_uid:
+            raise FollowError(f"{path} is owned by {owner_name(uid)}, not by {owner_name(expect_uid)}; ignored")
+        raw = paths.read_regular_file(path, MAX_PRESENT_BYTES)
+    except paths.UnsafeFile as exc:
+        raise FollowError(f"ignored {exc}") from None
+    except FileNotFoundError:
+        raise FollowError("not presenting right now") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FollowError(f"ignored {path}: {paths.SYMLINK_LOOP}") from None
+        raise FollowError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise FollowError(f"ignored {path}: the JSON nests too deeply") from None
+    except ValueError as exc:  # not UTF-8, not JSON (half-written), or an integer with thousands of digits
+        raise FollowError(f"ignored {path}: not a numba-lab presenter file ({str(exc)[:80]})") from None
+    try:
+        state = FollowState.from_json(data)
+    except FollowError as exc:
+        raise FollowError(f"ignored {path}: {exc}") from None
+    return replace(state, presenter=owner_name(uid))
+
+
+def read_follow(path: Path, *, expect_uid: int | None = None) -> FollowState | None:
+    """The presenter's state, or None if the file is missing, unreadable, half-written, unsafe or not
+    ours (read_presenter says why)."""
+    try:
+        return read_presenter(path, expect_uid=expect_uid)
+    except FollowError:
         return None
 
 
+_CLEANUP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
 class Presenter:
-    """Publishes the presenter's position; writes only when the place changes."""
+    """Publishes the presenter's position; writes only when the place changes. The file is removed
+    on close() (quit), at interpreter exit, and on SIGTERM / SIGHUP (a killed terminal): the handler
+    removes it, then lets the signal do what it did before (the previous handler, or the default)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.last: FollowState | None = None
         self.error: str | None = None
+        self._previous: dict | None = None  # signal -> the handler we replaced
 
     def update(self, lesson: str, lesson_title: str, lesson_index: int, step: int, step_title: str) -> bool:
         state = FollowState(lesson, lesson_title, int(lesson_index), int(step), step_title, time.time(),
@@ -200,10 +301,14 @@ class Presenter:
             return False
         try:
             publish(state, self.path)
-        except (FollowError, OSError) as exc:
+        except FollowError as exc:
             self.error = str(exc)
             return False
+        except OSError as exc:
+            self.error = f"cannot publish to {self.path}: {exc.strerror or exc}"
+            return False
         self.last, self.error = state, None
+        self._install_cleanup()
         return True
 
     def close(self) -> None:
@@ -211,13 +316,53 @@ class Presenter:
         if self.last is not None:
             _unlink(self.path)
             self.last = None
+        self._remove_cleanup()
+
+    # ---------------------------------------------------------------- SIGTERM / SIGHUP / exit
+    def _install_cleanup(self) -> None:
+        if self._previous is not None:
+            return
+        self._previous = {}
+        atexit.register(self.close)
+        for sig in _CLEANUP_SIGNALS:
+            try:
+                previous = signal.getsignal(sig)
+                if previous is signal.SIG_IGN:  # nohup: the process goes on presenting
+                    continue
+                signal.signal(sig, self._on_signal)
+                self._previous[sig] = previous
+            except (ValueError, OSError):  # not the main thread: quit and exit still clean up
+                pass
+
+    def _remove_cleanup(self) -> None:
+        previous, self._previous = self._previous, None
+        if previous is None:
+            return
+        atexit.unregister(self.close)
+        for sig, handler in previous.items():
+            try:
+                if signal.getsignal(sig) == self._on_signal:
+                    signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+            except (ValueError, OSError):
+                pass
+
+    def _on_signal(self, signum, frame) -> None:
+        previous = (self._previous or {}).get(signum, signal.SIG_DFL)
+        self.close()
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
 
 
 class FollowWatcher:
     """Learner side: ``poll()`` once a second; one stat per call, a read only when mtime/size moved.
 
-    ``path=None`` discovers the presenter: the only ``numba-lab-present-*.json`` in the temp folder
-    (re-scanned each poll until exactly one exists; ``error`` says why not yet)."""
+    ``path=None`` discovers the presenter: the only presenter file in the temp folder whose owner is
+    the user it names (re-scanned each poll until exactly one exists; ``error`` says why not yet).
+    A file that cannot be trusted or read is ignored and ``error`` says why; ``changed`` is set by a
+    poll after which the banner text differs."""
 
     def __init__(self, path: Path | None, *, check_owner: bool = True):
         self.path = Path(path) if path is not None else None
@@ -227,6 +372,7 @@ class FollowWatcher:
         self.error: str | None = None
         self._sig: tuple | None = None
         self.gone_changed = False  # True after a poll in which the file disappeared
+        self.changed = False  # True after a poll that changed state or error
 
     @classmethod
     def for_value(cls, value: str | None) -> "FollowWatcher":
@@ -234,40 +380,55 @@ class FollowWatcher:
         return cls(resolve_follow_path(value))
 
     def _discover(self) -> bool:
-        found = discover_present_files()
+        found, ignored = discover_presenters()
         if len(found) == 1:
-            self.path, self.error = found[0], None
+            self.path, self.error = found[0][0], None
             self.expect_uid = presenter_uid(self.path) if self.check_owner else None
             return True
         if not found:
-            self.error = "no presenter is publishing on this machine yet"
+            error = "no presenter is publishing on this machine yet"
+            if ignored:
+                error += f" (ignored {len(ignored)} file(s): {'; '.join(ignored[:2])})"
         else:
-            names = ", ".join(p.stem[len(PREFIX):] for p in found)
-            self.error = f"several presenters ({names}): start with --follow USER"
+            error = f"several presenters on this machine ({', '.join(owner for _, owner in found)}): " \
+                    f"start with --follow USER"
+        self._set(None, error)
         return False
+
+    def _set(self, state: FollowState | None, error: str | None) -> None:
+        if (state, error) != (self.state, self.error):
+            self.changed = True
+        self.state, self.error = state, error
 
     def poll(self) -> FollowState | None:
         """The new state if the presenter moved since the last poll, else None.
         When the file disappears, ``state`` becomes None and ``gone_changed`` is set for that poll."""
-        self.gone_changed = False
+        self.gone_changed = self.changed = False
         if self.path is None and not self._discover():
             return None
         try:
             st = os.stat(self.path)
         except OSError:
             if self.state is not None:
-                self.state, self.gone_changed = None, True
+                self.gone_changed = True
+            self._set(None, None)
             self._sig = None
             return None
-        sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+        sig = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_uid, st.st_mode)
         if sig == self._sig:
             return None
         self._sig = sig
-        new = read_follow(self.path, expect_uid=self.expect_uid)
-        if new is None or new == self.state:
+        before = self.state
+        try:
+            new = read_presenter(self.path, expect_uid=self.expect_uid)
+        except FollowError as exc:
+            self._set(None, str(exc))
             return None
-        self.state = new
-        return new
+        except Exception as exc:  # noqa: BLE001 - a follower never crashes on someone else's file
+            self._set(None, f"ignored {self.path}: {type(exc).__name__}")
+            return None
+        self._set(new, None)
+        return None if new == before else new
 
     def banner_text(self) -> str:
         if self.state is None:

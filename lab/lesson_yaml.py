@@ -7,6 +7,8 @@ Never raises on bad input: problems come back as LessonError values.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from lab.lesson_model import CHECK_MODELS, model_for
+from lab.paths import SYMLINK_LOOP, UnsafeFile, read_regular_file
 
 Loc = tuple  # keys (str) and indices (int) from the top of the document
 
@@ -40,13 +43,20 @@ def _yaml():
     return y
 
 
+MAX_LESSON_BYTES = 1 << 20  # 1 MiB; the biggest shipped lesson is a few KiB
+
+
 def read_yaml(path: Path) -> tuple[object, str, list[LessonError]]:
     """(round-trip data, the file's text, errors). On any problem data is None and errors says where
-    and why."""
+    and why. Only a regular file of at most MAX_LESSON_BYTES is read (lab.paths.read_regular_file)."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_LESSON_BYTES)
+    except UnsafeFile as exc:
+        return None, "", [LessonError(path, 1, 1, f"{exc.reason} (expected a lesson file of at most "
+                                                  f"{MAX_LESSON_BYTES // 1024} KiB)"
+                                      if exc.errno == errno.EFBIG else exc.reason)]
     except OSError as exc:
-        return None, "", [LessonError(path, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
+        return None, "", [LessonError(path, 1, 1, os_problem(path, exc))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -55,6 +65,21 @@ def read_yaml(path: Path) -> tuple[object, str, list[LessonError]]:
         return None, "", [LessonError(path, line, col, "the file is not valid UTF-8 (expected UTF-8 text)")]
     data, errors = parse_yaml_text(text, path)
     return data, text, errors
+
+
+def os_problem(path: Path, exc: OSError, what: str = "file") -> str:
+    """Why `path` could not be read, in words (a dangling symlink says where it points)."""
+    if exc.errno == errno.ENOENT:
+        if os.path.islink(path):
+            return f"a symlink to {os.readlink(path)}, which does not exist"
+        return "no such file or folder"
+    if exc.errno == errno.ELOOP:
+        return SYMLINK_LOOP
+    if exc.errno == errno.ENOTDIR:
+        return "no such file or folder (a part of the path is a file, not a folder)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"cannot read this {what}: permission denied"
+    return f"cannot read this {what}: {exc.strerror or exc}"
 
 
 def parse_yaml_text(text: str, path: Path) -> tuple[object, list[LessonError]]:
@@ -83,31 +108,86 @@ def _first_content_line(text: str) -> int:
     return 0
 
 
-_OPEN_QUOTE = re.compile(r'^\s*(?:-\s+)?[^\s#"\'][^:#]*:\s+"')
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w.-]+:(?:\s|$)")
 
 
-def _unclosed_quote_line(lines: list[str], before: int) -> int | None:
-    """0-based line of a `key: "...` whose double quote is not closed on that line, searching up from
-    line `before` (0-based), or None. A quoted scalar may span lines, so YAML only notices later."""
-    for i in range(min(before, len(lines) - 1), -1, -1):
-        ln = lines[i]
-        if _OPEN_QUOTE.match(ln):
-            body = ln[ln.index('"', ln.index(":")):]
-            if len(re.findall(r'(?<!\\)"', body)) % 2 == 1:
-                return i
+def _runaway_quote(text: str, error_line: int):
+    """(line, col, quote char) (1-based) of a quoted scalar that swallowed the lines after it: it opens
+    on one line, closes on a later one, and the lines in between look like `key:` lines. YAML allows
+    quoted scalars to span lines, so it only notices later (at `error_line`), when the next quote
+    closed it and what follows makes no sense. None if there is no such scalar before the error."""
+    lines = text.splitlines()
+    found = None
+    try:
+        for token in _yaml().scan(text):
+            if type(token).__name__ != "ScalarToken" or getattr(token, "style", None) not in ('"', "'"):
+                continue
+            start, end = token.start_mark, token.end_mark
+            if start.line + 1 > error_line:
+                break
+            if end.line > start.line and any(_KEY_LINE.match(ln) for ln in lines[start.line + 1:end.line + 1]):
+                found = (start.line + 1, start.column + 1, token.style)
+    except Exception:  # noqa: BLE001 - the scan stops at the same error the load hit
+        pass
+    return found
+
+
+def _first_key_line(text: str, mapping_mark, dup_mark) -> int | None:
+    """1-based line where the key duplicated at `dup_mark` first appears in the mapping that starts
+    at `mapping_mark` (composed again: the composer does not check duplicates)."""
+    try:
+        root = _yaml().compose(text)
+    except Exception:  # noqa: BLE001
+        return None
+    todo, seen = [root], set()
+    while todo:
+        node = todo.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        value = getattr(node, "value", None)
+        if not isinstance(value, list):
+            continue
+        if value and isinstance(value[0], tuple):  # a mapping: [(key node, value node)]
+            keys = [k for k, _ in value]
+            dup = next((k for k in keys if (k.start_mark.line, k.start_mark.column) ==
+                        (dup_mark.line, dup_mark.column)), None)
+            if dup is not None:
+                for k in keys:
+                    if k is not dup and getattr(k, "value", None) == dup.value:
+                        return k.start_mark.line + 1
+            todo += [n for pair in value for n in pair]
+        else:
+            todo += value
     return None
 
 
+def _reader_error(path: Path, text: str, exc: Exception) -> LessonError:
+    """A character YAML does not allow (NUL, other control characters), at its line:col."""
+    pos = getattr(exc, "position", 0) or 0
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    code = getattr(exc, "character", None)
+    code = ord(code) if isinstance(code, str) else code
+    what = "a NUL byte (\\x00)" if code == 0 else (f"the control character U+{code:04X}" if isinstance(code, int)
+                                                   else "a character YAML does not allow")
+    return LessonError(path, line, col, f"{what} in the file (expected text: YAML allows no control "
+                                        f"characters other than tab and newline)")
+
+
 def _yaml_error(path: Path, text: str, exc: Exception) -> LessonError:
+    name = type(exc).__name__
+    if name == "ReaderError":
+        return _reader_error(path, text, exc)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[-1]
     context = getattr(exc, "context", None)
     line = mark.line + 1 if mark is not None else 1
     col = mark.column + 1 if mark is not None else 1
-    name = type(exc).__name__
     if name.startswith("DuplicateKey"):
         ctx_mark = getattr(exc, "context_mark", None)
-        first = f" (first defined on line {ctx_mark.line + 1})" if ctx_mark is not None else ""
+        first_line = _first_key_line(text, ctx_mark, mark) if (ctx_mark is not None and mark is not None) else None
+        first = f" (first defined on line {first_line})" if first_line else ""
         key = _dup_key(problem)
         msg = f"duplicate key {key}{first}; each key may appear once per mapping"
         return LessonError(path, line, col, msg)
@@ -117,17 +197,26 @@ def _yaml_error(path: Path, text: str, exc: Exception) -> LessonError:
         tab_col = src.find("\t") + 1 if "\t" in src else col
         return LessonError(path, line, tab_col,
                            "tab character used for indentation (expected spaces; YAML does not allow tabs here)")
-    if "quoted scalar" in str(context or "") or "mapping values are not allowed" in problem:
-        q = _unclosed_quote_line(lines, line - 2)
-        if q is not None and q < line - 1:
-            src_q = lines[q]
-            return LessonError(path, q + 1, src_q.index('"', src_q.index(":")) + 1,
-                               f"YAML syntax error: this double quote is not closed on its line, so YAML read "
-                               f"on to line {line} and found: {problem} (expected a closing \")")
+    ctx_mark = getattr(exc, "context_mark", None)
+    if "quoted scalar" in str(context or "") and ctx_mark is not None:  # never closed before the end
+        quote = text[ctx_mark.index] if 0 <= getattr(ctx_mark, "index", -1) < len(text) else '"'
+        return LessonError(path, ctx_mark.line + 1, ctx_mark.column + 1,
+                           f"YAML syntax error: this {_quote_name(quote)} is never closed; YAML read on to "
+                           f"the end of the file (expected a closing {quote} on this line)")
+    runaway = _runaway_quote(text, line)
+    if runaway is not None and runaway[0] < line:
+        q_line, q_col, quote = runaway
+        return LessonError(path, q_line, q_col,
+                           f"YAML syntax error: this {_quote_name(quote)} is not closed on its line, so YAML "
+                           f"read on to line {line} and found: {problem} (expected a closing {quote})")
     msg = f"YAML syntax error: {problem}"
     if context and context not in problem:
         msg += f" ({context})"
     return LessonError(path, line, col, msg)
+
+
+def _quote_name(quote: str) -> str:
+    return "single quote" if quote == "'" else "double quote"
 
 
 def _dup_key(problem: str) -> str:

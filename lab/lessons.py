@@ -12,6 +12,8 @@ lab/lesson_model.py, YAML positions in lab/lesson_yaml.py, cross-field rules in 
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +25,10 @@ from lab.lesson_model import (CHECK_MODELS, STEP_KINDS, TARGETS, VIEWS, ExpectEr
                               TimingSpec)
 from lab.lesson_rules import rule_errors
 from lab.paths import builtin_lessons_dir
-from lab.lesson_yaml import LessonError, TooBig, locate, plain, read_yaml, validation_errors
+from lab.lesson_yaml import LessonError, TooBig, locate, os_problem, plain, read_yaml, validation_errors
 
 __all__ = ["Lesson", "Step", "TimingSpec", "ExpectError", "LessonError", "LessonFileError", "LoadResult",
-           "load_lessons", "load_lesson_file", "lesson_files", "builtin_lessons_dir", "lesson_json_schema",
+           "load_lessons", "load_lesson_file", "lesson_files", "scan_lesson_dirs", "LessonLoader", "builtin_lessons_dir", "lesson_json_schema",
            "schema_main"]
 
 SCHEMA_ID = "https://numba-lab.invalid/lesson.schema.json"
@@ -56,23 +58,40 @@ class LoadResult:
         raise KeyError(lesson_id)
 
 
-def lesson_files(dirs: list[Path]) -> list[Path]:
-    """*.yaml / *.yml files of each folder (sorted by name); a file given directly is kept."""
-    out: list[Path] = []
+def scan_lesson_dirs(dirs: list[Path]) -> tuple[list[Path], list[LessonError]]:
+    """(lesson files, folder errors). Each folder's *.yaml / *.yml entries, sorted by name; a path that
+    is not a folder is kept as a file (its kind is checked when it is read, so a FIFO or a loop among
+    them is reported, never opened for reading). A folder that cannot be listed (permission denied, a
+    symlink loop, missing) becomes one error and the other folders still load."""
+    files: list[Path] = []
+    errors: list[LessonError] = []
     for d in dirs:
         d = Path(d)
-        if d.is_dir():
-            out += sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
-                          and not p.name.startswith("."))
-        else:
-            out.append(d)
-    return out
+        try:
+            st = os.stat(d)
+        except OSError as exc:
+            errors.append(LessonError(d, 1, 1, os_problem(d, exc, "folder")))
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            files.append(d)
+            continue
+        try:
+            with os.scandir(d) as entries:
+                names = [e.name for e in entries if e.name.endswith((".yaml", ".yml")) and not e.name.startswith(".")]
+        except OSError as exc:
+            errors.append(LessonError(d, 1, 1, os_problem(d, exc, "lesson folder") + "; its lessons are left out"))
+            continue
+        files += [d / name for name in sorted(names)]
+    return files, errors
+
+
+def lesson_files(dirs: list[Path]) -> list[Path]:
+    """*.yaml / *.yml files of each folder (sorted by name); a file given directly is kept."""
+    return scan_lesson_dirs(dirs)[0]
 
 
 def _load(path: Path) -> tuple[Lesson | None, list[LessonError], object]:
     path = Path(path)
-    if not path.exists():
-        return None, [LessonError(path, 1, 1, "no such file or folder")], None
     try:
         data, text, errors = read_yaml(path)
         if errors:
@@ -110,31 +129,49 @@ def load_lesson_file(path: Path) -> Lesson:
     return lesson
 
 
-def load_lessons(dirs: list[Path]) -> LoadResult:
-    """Every lesson in `dirs` (folders of *.yaml, or files). Bad files become errors; a lesson id used
-    twice is an error naming both files (the first one loaded wins)."""
-    result = LoadResult()
-    by_id: dict[str, Lesson] = {}
-    seen_files: set[Path] = set()
-    for path in lesson_files(dirs):
-        key = path.resolve() if path.exists() else path
-        if key in seen_files:
-            continue
-        seen_files.add(key)
+class LessonLoader:
+    """Loads lesson files one at a time (so the UI can show lessons as they arrive): bad files become
+    errors, and a lesson id used twice is an error naming both files (the first one loaded wins)."""
+
+    def __init__(self) -> None:
+        self.result = LoadResult()
+        self._by_id: dict[str, Lesson] = {}
+        self._seen: set[str] = set()
+
+    def add(self, path: Path) -> Lesson | None:
+        """Load one file; the lesson if it loaded (and was new), else None (errors are in .result)."""
+        key = os.path.realpath(path)
+        if key in self._seen:
+            return None
+        self._seen.add(key)
         lesson, errors, data = _load(path)
-        result.errors += errors
+        self.result.errors += errors
         if lesson is None:
-            continue
-        other = by_id.get(lesson.id)
+            return None
+        other = self._by_id.get(lesson.id)
         if other is not None:
             line, col = locate(data, ("id",))
-            result.errors.append(LessonError(path, line, col, f"lesson id {lesson.id!r} is already used by "
-                                                              f"{other.path} (expected ids unique across files)"))
-            continue
-        by_id[lesson.id] = lesson
-        result.lessons.append(lesson)
-    result.lessons.sort(key=lambda l: (l.order, l.id))
-    return result
+            self.result.errors.append(LessonError(path, line, col, f"lesson id {lesson.id!r} is already used by "
+                                                                   f"{other.path} (expected ids unique across files)"))
+            return None
+        self._by_id[lesson.id] = lesson
+        self.result.lessons.append(lesson)
+        return lesson
+
+    def finish(self) -> LoadResult:
+        self.result.lessons.sort(key=lambda l: (l.order, l.id))
+        return self.result
+
+
+def load_lessons(dirs: list[Path]) -> LoadResult:
+    """Every lesson in `dirs` (folders of *.yaml, or files). Bad files and folders become errors;
+    a lesson id used twice is an error naming both files (the first one loaded wins)."""
+    files, folder_errors = scan_lesson_dirs(dirs)
+    loader = LessonLoader()
+    loader.result.errors += folder_errors
+    for path in files:
+        loader.add(path)
+    return loader.finish()
 
 
 def lesson_json_schema() -> dict:

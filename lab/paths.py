@@ -58,7 +58,7 @@ _WHY = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-
 def why(exc: OSError) -> str:
     """A short plain reason for an OSError: 'the disk is full', 'the file system is read-only', ..."""
     if isinstance(exc, UnsafeFile):
-        return exc.why
+        return exc.reason
     return _WHY.get(exc.errno, exc.strerror or str(exc) or type(exc).__name__)
 
 
@@ -134,53 +134,67 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None, fsync: 
         raise
 
 
+# ----------------------------------------------------------------------------- reading files from outside
 class UnsafeFile(OSError):
-    """A file we refuse to read: not a regular file (FIFO, device, socket, folder), a symlink loop, or
-    over its size cap. str() names the file and why, in plain words, for the learner."""
+    """A file that must not be read: not a regular file (FIFO, socket, device, directory), a symlink
+    loop, or bigger than the cap. str() names the file and why; `.reason` is the why alone."""
 
-    def __init__(self, path, why: str) -> None:
-        super().__init__(f"{path}: {why}")
-        self.path, self.why = Path(path), why
+    def __init__(self, path, reason: str, err: int = errno.EINVAL) -> None:
+        super().__init__(err, reason, str(path))
+        self.reason = reason
 
     def __str__(self) -> str:
-        return self.args[0]
+        return f"{self.filename}: {self.reason}"
 
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+SYMLINK_LOOP = "a symlink loop (following its links leads back in a circle)"
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))
 
 
-def _kind(mode: int) -> str:
-    return next((word for test, word in _KINDS if test(mode)), "not a regular file")
+def _kind_problem(st: os.stat_result) -> str | None:
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a plain file")
+    return f"not a regular file: it is {kind}; only regular files are read"
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return f"too big: {size} bytes > {max_bytes} bytes allowed"
 
 
 def read_regular_file(path, max_bytes: int) -> bytes:
-    """The bytes of `path`, which must be a regular file (symlinks to one are followed) of at most
-    `max_bytes`. Anything else raises UnsafeFile without ever opening it for a blocking read: a FIFO,
-    device, socket or folder is refused from its stat, and the file is opened O_NONBLOCK and checked
-    again through the open descriptor (so a swap between the stat and the open is caught too).
-    FileNotFoundError / PermissionError pass through unchanged."""
-    path = Path(path)
+    """The bytes of `path`, read only if it is a regular file (symlinks to one are fine) of at most
+    `max_bytes`. A FIFO, socket, device or directory is refused without being opened for reading (so
+    it cannot block), a symlink loop is named as such, a file over the cap is never read into memory.
+    Raises UnsafeFile for those, and the ordinary OSError (FileNotFoundError, PermissionError...)
+    otherwise. stat first, then open non-blocking and check fstat again, so a file swapped for a FIFO
+    in between still cannot block."""
     try:
         st = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise UnsafeFile(path, "a symlink loop (the link points back at itself)") from None
+            raise UnsafeFile(path, SYMLINK_LOOP, errno.ELOOP) from None
         raise
-    if not stat.S_ISREG(st.st_mode):
-        raise UnsafeFile(path, f"{_kind(st.st_mode)}, not a regular file; not read")
+    problem = _kind_problem(st)
+    if problem:
+        raise UnsafeFile(path, problem)
     if st.st_size > max_bytes:
-        raise UnsafeFile(path, f"{st.st_size:,} bytes, over the {max_bytes:,}-byte limit; not read")
+        raise UnsafeFile(path, _too_big(st.st_size, max_bytes), errno.EFBIG)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise UnsafeFile(path, "a symlink loop (the link points back at itself)") from None
+            raise UnsafeFile(path, SYMLINK_LOOP, errno.ELOOP) from None
         raise
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise UnsafeFile(path, f"{_kind(st.st_mode)}, not a regular file; not read")
+        st = os.fstat(fd)  # what we actually opened, not what stat saw a moment ago
+        problem = _kind_problem(st)
+        if problem:
+            raise UnsafeFile(path, problem)
+        if st.st_size > max_bytes:
+            raise UnsafeFile(path, _too_big(st.st_size, max_bytes), errno.EFBIG)
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
@@ -188,8 +202,8 @@ def read_regular_file(path, max_bytes: int) -> bytes:
                 break
             chunks.append(chunk)
             total += len(chunk)
-            if total > max_bytes:  # it grew after the stat
-                raise UnsafeFile(path, f"over the {max_bytes:,}-byte limit; not read")
+            if total > max_bytes:  # it grew while we read
+                raise UnsafeFile(path, _too_big(total, max_bytes) + " (and growing)", errno.EFBIG)
         return b"".join(chunks)
     finally:
         os.close(fd)

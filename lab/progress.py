@@ -31,7 +31,7 @@ def _read(path: Path) -> dict:
     except FileNotFoundError:
         return _empty()
     except paths.UnsafeFile as exc:
-        return _set_aside(path, exc.why, _empty(), [])
+        return _set_aside(path, exc.reason, _empty(), [])
     except OSError as exc:  # unreadable (permissions): run on in memory, never overwrite what we cannot read
         raise paths.UnsafeFile(path, f"cannot be read ({paths.why(exc)})") from None
     try:

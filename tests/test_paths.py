@@ -18,8 +18,8 @@ def test_read_regular_file_reads_a_file_and_follows_a_link(tmp_path):
     assert read_regular_file(tmp_path / "link", 5) == b"hello"
 
 
-@pytest.mark.parametrize("kind, words", [("fifo", "FIFO"), ("dir", "a folder"), ("loop", "symlink loop"),
-                                         ("big", "over the 4-byte limit"), ("dev", "character device")])
+@pytest.mark.parametrize("kind, words", [("fifo", "FIFO"), ("dir", "a directory"), ("loop", "symlink loop"),
+                                         ("big", "too big: 5 bytes > 4 bytes allowed"), ("dev", "character device")])
 def test_read_regular_file_refuses_with_the_reason(tmp_path, kind, words):
     path = tmp_path / kind
     if kind == "fifo":

@@ -82,15 +82,15 @@ class LabApp(App):
     def on_mount(self) -> None:
         from lab.ui.screens.lesson_list import LessonListScreen
 
-        self.catalog = catalog_mod.load_catalog(self.settings.lesson_dirs)
+        self.catalog = catalog_mod.CatalogLoader(self, self.settings.lesson_dirs).start()  # big packs: a thread
         self.push_screen(LessonListScreen())
         notices.listen(self.show_notice)  # what the state layer has to tell (files set aside, saving failed)
-        if self.settings.open_lesson:
+        if self.settings.open_lesson and not self.catalog.loading:
             self.open_lesson(self.settings.open_lesson)
         if self.settings.engine:
             self.call_after_refresh(self._start_engine)
         if self.follow.error:
-            self.notify(self.follow.error, title="--follow", severity="warning", timeout=15)
+            self.notify(self.follow.error, title="--follow", severity="warning", timeout=15, markup=False)
         if self.follow.following:
             self.follow_text = self.follow.watcher.banner_text()
             self.set_interval(1.0, self._poll_follow)
@@ -188,7 +188,9 @@ class LabApp(App):
 
     # ------------------------------------------------------------ presenter / follower
     def publish_position(self, lesson, step_index: int) -> None:
-        self.follow.publish(lesson, step_index, self.catalog.index(lesson.id) + 1)
+        error = self.follow.publish(lesson, step_index, self.catalog.index(lesson.id) + 1)
+        if error:  # the presenter is told; followers would otherwise silently see nothing
+            self.notify(error, title="--present: not published", severity="warning", timeout=10, markup=False)
 
     def _poll_follow(self) -> None:
         text = self.follow.poll()

@@ -6,16 +6,21 @@ lock, targets, checks, hints, solution).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lab.engine.protocol import Job
+from lab.ui.plain import describe
 
 
 @dataclass
 class Catalog:
     lessons: list = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "file:line:col: message", shown in the lesson list
+    loading: bool = False  # lessons are still arriving from the loader thread
+    files_done: int = 0
+    files_total: int = 0
 
     def find(self, lesson_id: str):
         for lesson in self.lessons:
@@ -31,20 +36,112 @@ class Catalog:
 
 
 def load_catalog(dirs: list[Path]) -> Catalog:
-    """Every lesson in `dirs`; a broken file becomes a message (file:line:col), never an exception."""
+    """Every lesson in `dirs`; a broken file or folder becomes a message (file:line:col), never an
+    exception, and the others still load."""
     from lab.lessons import load_lessons
-    from lab.ui.plain import describe
 
-    errors: list[str] = []
-    existing = [d for d in dirs if Path(d).exists()]
-    for d in dirs:
-        if not Path(d).exists():
-            errors.append(f"{d}: no such lesson folder")
     try:
-        result = load_lessons(existing)
+        result = load_lessons(list(dirs))
     except Exception as exc:  # a loader bug: show it, keep the lab usable
-        return Catalog([], errors + [f"lesson loader failed: {describe(exc)}"])
-    return Catalog(list(result.lessons), errors + [str(e) for e in result.errors])
+        return Catalog([], [f"lesson loader failed: {describe(exc)}"])
+    return Catalog(list(result.lessons), [str(e) for e in result.errors])
+
+
+SYNC_FILES = 32  # up to this many files load before the first frame (the built-ins: ~0.2 s); more load in a thread
+BATCH_S = 0.2  # the loader thread hands lessons to the UI at most this often
+
+
+class CatalogLoader:
+    """Fills app.catalog. A few files load at once, before the first frame; more (a class pack of
+    thousands) load in a Textual worker thread, and the lesson list shows each batch as it arrives,
+    so the first frame and every key stay prompt. Screens with `lessons_arrived(batch)` /
+    `lessons_loaded()` are told."""
+
+    def __init__(self, app, dirs: list[Path]) -> None:
+        self.app = app
+        self.dirs = list(dirs)
+
+    def start(self) -> Catalog:
+        from lab.lessons import LessonLoader, scan_lesson_dirs
+
+        try:
+            files, folder_errors = scan_lesson_dirs(self.dirs)
+        except Exception as exc:  # noqa: BLE001 - a loader bug: show it, keep the lab usable
+            return Catalog([], [f"lesson loader failed: {describe(exc)}"])
+        loader = LessonLoader()
+        loader.result.errors += folder_errors
+        if len(files) <= SYNC_FILES:
+            try:
+                for path in files:
+                    loader.add(path)
+            except Exception as exc:  # noqa: BLE001
+                loader.result.errors.append(f"lesson loader failed: {describe(exc)}")
+            result = loader.finish()
+            return Catalog(list(result.lessons), [str(e) for e in result.errors])
+        catalog = Catalog([], [str(e) for e in folder_errors], loading=True, files_total=len(files))
+        # after the first frame is drawn: the thread competes for the GIL with start-up otherwise
+        self.app.call_after_refresh(self.app.run_worker, lambda: self._work(loader, files), thread=True,
+                                    exit_on_error=False, group="lessons", name="load lessons")
+        return catalog
+
+    # ---------------------------------------------------------------- loader thread
+    def _work(self, loader, files: list[Path]) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        batch: list = []
+        sent_errors = len(loader.result.errors)
+        last = time.monotonic()
+        try:
+            for done, path in enumerate(files, 1):
+                if worker.is_cancelled:
+                    return
+                lesson = loader.add(path)
+                time.sleep(0)  # let the UI thread take the GIL between files
+                if lesson is not None:
+                    batch.append(lesson)
+                if time.monotonic() - last >= BATCH_S:
+                    errors, sent_errors = loader.result.errors[sent_errors:], len(loader.result.errors)
+                    if not self._post(self._arrived, batch, [str(e) for e in errors], done):
+                        return
+                    batch, last = [], time.monotonic()
+            errors = [str(e) for e in loader.result.errors[sent_errors:]]
+            self._post(self._arrived, batch, errors, len(files))
+        except Exception as exc:  # noqa: BLE001 - show it; the lessons loaded so far stay usable
+            self._post(self._arrived, [], [f"lesson loader failed: {describe(exc)}"], len(files))
+        self._post(self._finished, loader.finish().lessons)
+
+    def _post(self, callback, *args) -> bool:
+        try:
+            self.app.call_from_thread(callback, *args)
+            return True
+        except RuntimeError:  # the app is closing
+            return False
+
+    # ---------------------------------------------------------------- app thread
+    def _screens(self, method: str):
+        for screen in list(self.app.screen_stack):
+            handler = getattr(screen, method, None)
+            if handler is not None:
+                yield handler
+
+    def _arrived(self, batch: list, errors: list[str], done: int) -> None:
+        catalog = self.app.catalog
+        catalog.lessons.extend(batch)
+        catalog.errors.extend(errors)
+        catalog.files_done = done
+        for handler in self._screens("lessons_arrived"):
+            handler(batch)
+
+    def _finished(self, lessons: list) -> None:
+        catalog = self.app.catalog
+        catalog.lessons = list(lessons)  # sorted by (order, id), like a small catalog
+        catalog.loading = False
+        for handler in self._screens("lessons_loaded"):
+            handler()
+        wanted = getattr(self.app.settings, "open_lesson", None)
+        if wanted and catalog.find(wanted) is not None:
+            self.app.open_lesson(wanted)
 
 
 def is_exercise(step) -> bool:

@@ -33,18 +33,23 @@ class FollowHook:
         """Where the instructor is (FollowState), or None."""
         return self.watcher.state if self.watcher is not None else None
 
-    def publish(self, lesson, step_index: int, lesson_index: int) -> None:
+    def publish(self, lesson, step_index: int, lesson_index: int) -> str | None:
+        """Publish our place; the error text when publishing newly failed (told once per cause), else None."""
         if self.presenter is None:
-            return
+            return None
         step = lesson.steps[step_index]
+        before = self.presenter.error
         self.presenter.update(lesson.id, lesson.title, lesson_index, step_index + 1, step.title)
+        error = self.presenter.error
+        return error if error and error != before else None
 
     def poll(self) -> str | None:
-        """New banner text when the presenter moved (or stopped) since the last poll, else None."""
+        """New banner text when the presenter moved, stopped or its file was ignored since the last
+        poll, else None."""
         if self.watcher is None:
             return None
         new = self.watcher.poll()
-        if new is None and not self.watcher.gone_changed:
+        if new is None and not self.watcher.changed and not self.watcher.gone_changed:
             return None
         return self.watcher.banner_text()
 

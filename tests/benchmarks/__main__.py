@@ -64,7 +64,7 @@ def _run_sync_section(name: str) -> list[Row]:
         if name == "startup":
             return startup.section(120, 36) + startup.section(80, 24)
         if name == "scale":
-            return scale.app_idle() + scale.concurrent_labs(10)
+            return scale.app_idle() + scale.concurrent_labs(10) + scale.big_pack()
     except Exception as exc:  # noqa: BLE001
         traceback.print_exc()
         return [Row(name, "section failed", None, "", "", "MISSED", f"{type(exc).__name__}: {exc}")]

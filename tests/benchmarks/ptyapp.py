@@ -68,6 +68,10 @@ class PtyApp:
             time.sleep(0.01)
         return None
 
+    def seconds(self) -> float:
+        """Seconds since the process started (the clock wait_for() answers in)."""
+        return time.perf_counter() - self.started_at
+
     def send(self, keys: bytes) -> None:
         os.write(self.master, keys)
 

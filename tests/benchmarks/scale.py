@@ -1,4 +1,5 @@
-"""Scale: idle CPU and RSS of the app (with its warm workers), and of 10 concurrent headless labs."""
+"""Scale: idle CPU and RSS of the app (with its warm workers), 10 concurrent headless labs, and a pack
+of 10,000 lesson files (first frame and first key while they load)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from .ptyapp import PtyApp
 from .startup import FIRST_FRAME, WORKER_WARM
 
 IDLE_SECONDS = 10
+BIG_PACK = 10_000
+HELP_OPEN = r"numba-lab keys"  # the F1 help screen's heading: the app answered a key
 
 
 def app_idle() -> list[Row]:
@@ -49,3 +52,46 @@ def concurrent_labs(n: int = 10) -> list[Row]:
     if not rows:
         rows.append(Row("scale", f"{n} concurrent headless labs", None, "", "", "", repr(res)[:200]))
     return rows
+
+
+def write_pack(folder: Path, n: int = BIG_PACK) -> Path:
+    """n lesson files (copies of the small valid test lesson, each with its own id and title)."""
+    seed = (Path(__file__).parents[1] / "lessons" / "valid" / "good.yaml").read_text()
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        text = seed.replace("id: corpus-good", f"id: pack-{i:05d}").replace("title: A valid lesson",
+                                                                            f"title: Pack lesson {i:05d}")
+        (folder / f"pack-{i:05d}.yaml").write_text(text.replace("order: 99", f"order: {1000 + i}"))
+    return folder
+
+
+def big_pack(n: int = BIG_PACK, cols: int = 120, rows: int = 36) -> list[Row]:
+    """`numba-lab --lessons PACK` with n lesson files: process start -> lesson list drawn (the first
+    built-in lesson's row), -> the first key answered (F1 opens the help), -> every file loaded (End
+    shows the last pack lesson)."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-pack-"))
+    pack = write_pack(tmp / "pack", n)
+    app = PtyApp(tmp / "home", cols=cols, rows=rows, args=["--lessons", str(pack)]).start()
+    try:
+        frame = app.wait_for(FIRST_FRAME, 60)
+        if frame is None:
+            raise RuntimeError(f"no first frame with {n} lesson files:\n{app.text()[-2000:]}")
+        sent = app.seconds()
+        app.send(b"\x1bOP")  # F1
+        key = app.wait_for(HELP_OPEN, 60)
+        app.send(b"\x1b")  # close the help
+        last = None
+        deadline = sent + 600
+        while last is None and app.seconds() < deadline:
+            app.send(b"\x1b[F")  # End: the last row; the last pack lesson once every file is in
+            last = app.wait_for(f"Pack lesson {n - 1:05d}", 2)
+    finally:
+        app.close()
+    return [
+        Row("scale", f"{n} lesson files: start -> lesson list drawn", frame * 1000, "ms", "< 1000 ms",
+            judge(frame * 1000, 1000), "lessons load in a worker thread; rows appear as they arrive"),
+        Row("scale", f"{n} lesson files: F1 sent -> help shown", None if key is None else (key - sent) * 1000, "ms",
+            "< 1000 ms", "" if key is None else judge((key - sent) * 1000, 1000), "while the pack is still loading"),
+        Row("scale", f"{n} lesson files: start -> all loaded", last, "s", "", "",
+            "not seen within 10 min" if last is None else "End shows the last lesson"),
+    ]

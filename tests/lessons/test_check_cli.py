@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -127,3 +130,61 @@ def test_only_that_matches_nothing_says_so(tiny):
     out = run_check(str(tiny), "--only", "tiny/nope", "--validate-only")
     assert out.returncode == 1
     assert "nothing matches tiny/nope" in out.stderr and "tiny" in out.stderr
+
+
+# ----------------------------------------------------------------------------- files of the wrong kind
+GOOD = Path(__file__).parent / "valid" / "good.yaml"
+
+
+def test_check_on_a_fifo_answers_at_once(tmp_path):
+    fifo = tmp_path / "lesson.yaml"
+    os.mkfifo(fifo)  # nobody writes to it: a plain read would block for ever
+    # the timeout only guards against a hang; it is not a timing assertion
+    proc = run_check("--validate-only", str(fifo), timeout=60)
+    assert proc.returncode == 2
+    assert f"{fifo}:1:1: not a regular file" in proc.stdout and "FIFO" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_check_names_a_symlink_loop_and_a_device(tmp_path):
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    proc = run_check("--validate-only", str(loop), "/dev/zero", str(GOOD), timeout=60)
+    assert proc.returncode == 2
+    assert f"{loop}:1:1: a symlink loop" in proc.stdout
+    assert "/dev/zero:1:1: not a regular file: it is a character device" in proc.stdout
+    assert "1 lesson(s)" in proc.stdout  # the good file beside them still loads
+
+
+def _as_nobody() -> list[str]:
+    """Command prefix that runs as uid/gid 65534 when we are root (so chmod 000 really denies)."""
+    if os.getuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: cannot make a folder unreadable")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_check_on_an_unreadable_folder_is_one_error_not_a_traceback():
+    # pytest's tmp_path is mode 700 under root: the other user needs a folder it can reach
+    base = Path(tempfile.mkdtemp(prefix="numba-lab-unreadable-"))
+    base.chmod(0o755)
+    locked = base / "locked"
+    locked.mkdir()
+    shutil.copy(GOOD, locked / "a.yaml")
+    locked.chmod(0)
+    home = base / "home"
+    home.mkdir()
+    home.chmod(0o777)
+    env = {**os.environ, "NUMBA_LAB_HOME": str(home), "HOME": str(home)}
+    try:
+        proc = subprocess.run(_as_nobody() + [sys.executable, "-m", "lab", "check", "--validate-only", str(locked),
+                                              str(GOOD)],
+                              capture_output=True, text=True, timeout=120, env=env, cwd=str(base))
+    finally:
+        locked.chmod(0o700)
+        shutil.rmtree(base, ignore_errors=True)
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-2000:]
+    assert f"{locked}:1:1: cannot read this lesson folder: permission denied" in proc.stdout
+    assert "1 lesson(s)" in proc.stdout and proc.returncode == 2  # the other file still loads

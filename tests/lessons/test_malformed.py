@@ -1,5 +1,6 @@
 """The malformed corpus: every file in malformed/ records on its first line the line it must be
-reported at and a phrase the message must contain (`# expect: LINE: phrase`). Each is loaded beside a
+reported at and a phrase the message must contain (`# expect: LINE: phrase`, or `# expect: LINE:COL: phrase`
+where the column matters too). Each is loaded beside a
 valid lesson, which must still load."""
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ CORPUS = sorted((HERE / "malformed").glob("*.yaml"))
 GOOD = HERE / "valid" / "good.yaml"
 
 
-def expectation(path: Path) -> tuple[int, str]:
+def expectation(path: Path) -> tuple[int, int | None, str]:
     head = path.read_bytes().split(b"\n", 1)[0].decode("ascii")
-    m = re.fullmatch(r"# expect: (\d+): (.+)", head.strip())
-    assert m, f"{path.name}: first line must be '# expect: LINE: phrase'"
-    return int(m[1]), m[2]
+    m = re.fullmatch(r"# expect: (\d+)(?::(\d+))?: (.+)", head.strip())
+    assert m, f"{path.name}: first line must be '# expect: LINE: phrase' or '# expect: LINE:COL: phrase'"
+    return int(m[1]), (int(m[2]) if m[2] else None), m[3]
 
 
 def test_corpus_is_big_enough():
@@ -30,7 +31,7 @@ def test_corpus_is_big_enough():
 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_malformed_file_reports_its_line(path: Path, tmp_path: Path):
-    line, phrase = expectation(path)
+    line, col, phrase = expectation(path)
     shutil.copy(GOOD, tmp_path / "a-good.yaml")
     bad = tmp_path / path.name
     shutil.copy(path, bad)
@@ -46,8 +47,9 @@ def test_malformed_file_reports_its_line(path: Path, tmp_path: Path):
         assert text.startswith(f"{bad}:{e.line}:{e.col}: ")
         assert e.line >= 1 and e.col >= 1
         assert "Traceback" not in text and "internal error" not in text
-    hits = [e for e in mine if e.line == line and phrase.lower() in e.message.lower()]
-    assert hits, f"expected an error at line {line} mentioning {phrase!r}; got:\n" + "\n".join(map(str, mine))
+    hits = [e for e in mine if e.line == line and col in (None, e.col) and phrase.lower() in e.message.lower()]
+    where = f"{line}:{col}" if col else f"line {line}"
+    assert hits, f"expected an error at {where} mentioning {phrase!r}; got:\n" + "\n".join(map(str, mine))
 
 
 @pytest.mark.parametrize("path", CORPUS[:5], ids=[p.stem for p in CORPUS[:5]])

@@ -182,7 +182,7 @@ async def test_progress_over_the_size_cap_is_not_read():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         (aside,) = paths.data_dir().glob("progress.json.bad-*")
-        told(app, "over the", str(aside))
+        told(app, "too big", str(aside))
         assert aside.stat().st_size > 4 << 20
         await open_step(pilot, "alpha", 1)
         await answers_keys(pilot)
@@ -235,7 +235,7 @@ async def test_draft_path_that_is_a_folder_is_named_and_left_alone():
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_step(pilot, "alpha", 1)
-        told(app, str(path), "a folder")
+        told(app, str(path), "a directory")
         assert "def add" in screen.editor.text  # starter shown
         await type_in_editor(pilot, "#")
         await pilot.press("f5")

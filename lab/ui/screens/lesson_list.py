@@ -92,8 +92,10 @@ class LessonListScreen(Screen):
         err = self.query_one("#load-errors", Static)
         err.update(lines(["Some lesson files could not be loaded:", *errors]) if errors else "")
         err.display = bool(errors)
+        self._show_loading()
         if not app.catalog.lessons:
-            options.add_option(Option("no lessons found (see --lessons / --no-builtin)", disabled=True))
+            empty = "loading lessons…" if app.catalog.loading else "no lessons found (see --lessons / --no-builtin)"
+            options.add_option(Option(empty, disabled=True))
             return
         index = keep
         if index is None:
@@ -102,6 +104,51 @@ class LessonListScreen(Screen):
         options.highlighted = min(index, len(app.catalog.lessons) - 1)
         options.focus()
         self._show_summary(options.highlighted)
+
+    # ------------------------------------------------------------ a big pack arriving from the loader thread
+    def lessons_arrived(self, batch: list) -> None:
+        """Append the new lessons as rows (load order; lessons_loaded() sorts), keep the highlight."""
+        if not self.is_mounted:
+            return
+        options = self.query_one("#lessons", OptionList)
+        lessons = self.app.catalog.lessons
+        first = len(lessons) - len(batch)
+        if batch and first == 0:
+            options.clear_options()  # the "loading lessons…" placeholder
+        width = self._row_width()
+        rows = []
+        for number, lesson in enumerate(batch, first + 1):
+            status = self.app.progress.lesson_status(lesson.id, [s.id for s in lesson.steps])
+            done = sum(1 for s in lesson.steps if self.app.progress.step_state(lesson.id, s.id).status == "done")
+            tail = progress_tail(done, len(lesson.steps), WORDS[status], True)
+            rows.append(Option(lesson_row(*MARKS[status], number, lesson.title, tail, width), id=lesson.id))
+        options.add_options(rows)
+        if batch and options.highlighted is None:
+            options.highlighted = 0
+            options.focus()
+        errors = self.app.catalog.errors
+        err = self.query_one("#load-errors", Static)
+        err.update(("Some lesson files could not be loaded:\n" + "\n".join(errors)) if errors else "")
+        err.display = bool(errors)
+        self._show_loading()
+
+    def lessons_loaded(self) -> None:
+        """Loading finished: the list in its real order, the highlighted lesson kept."""
+        if not self.is_mounted:
+            return
+        options = self.query_one("#lessons", OptionList)
+        index = options.highlighted
+        shown = options.get_option_at_index(index).id if index is not None and options.option_count else None
+        self.refill()
+        if shown is not None:
+            new = self.app.catalog.index(shown)
+            if new >= 0:
+                options.highlighted = new
+
+    def _show_loading(self) -> None:
+        catalog = self.app.catalog
+        self.query_one("#lessons", OptionList).border_subtitle = (
+            f"loading lessons: {catalog.files_done} of {catalog.files_total} files" if catalog.loading else "")
 
     @on(OptionList.OptionHighlighted, "#lessons")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
