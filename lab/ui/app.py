@@ -41,6 +41,7 @@ class Settings:
 
 class LabApp(App):
     TITLE = "numba-lab"
+    SAVE_RETRY_S = 10.0  # while a draft or the progress is only in memory (disk full), retry this often
     CSS_PATH = [HERE / "app.tcss", HERE / "results.tcss"]
     COMMANDS = App.COMMANDS | {LabCommands}
     COMMAND_PALETTE_BINDING = "ctrl+o"
@@ -79,6 +80,7 @@ class LabApp(App):
         self.catalog = catalog_mod.load_catalog(self.settings.lesson_dirs)
         self.push_screen(LessonListScreen())
         notices.listen(self.show_notice)  # what the state layer has to tell (files set aside, saving failed)
+        self.set_interval(self.SAVE_RETRY_S, self._retry_saving)
         if self.settings.open_lesson:
             self.open_lesson(self.settings.open_lesson)
         if self.settings.engine:
@@ -123,6 +125,14 @@ class LabApp(App):
     def show_notice(self, text: str) -> None:
         """A notice about the learner's saved work (lab.notices): a plain-text toast that stays a while."""
         self.notify(text, title="Your work", severity="warning", timeout=20, markup=False)
+
+    def _retry_saving(self) -> None:
+        """Disk full or read-only a while ago: try again without waiting for the learner's next key."""
+        if self.drafts.unsaved:
+            self._save_drafts()  # the screen's own save: its status line says "saved" when it works
+            self.drafts.retry()
+        if self.progress.save_error is not None:
+            self.progress.save()
 
     def _save_drafts(self) -> None:
         for screen in self.screen_stack:
