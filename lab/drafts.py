@@ -127,7 +127,7 @@ class Drafts:
                 notices.forget("drafts-saved-again")
             self.last_error, self.last_failed = exc, path
             notices.tell(f"Your code could not be saved to {path}: {paths.why(exc)}. It is still in the editor "
-                         "(kept in memory); the lab tries again on every change.", key="draft-not-saved")
+                         "(kept in memory); the lab keeps trying to save it.", key="draft-not-saved")
             return False
         self._known[path] = _digest(data)
         del self.unsaved[key]

@@ -124,7 +124,7 @@ class Progress:
                 notices.forget("progress-saved-again")
             self.save_error = exc
             notices.tell(f"Your progress could not be saved to {self.path}: {paths.why(exc)}. It is kept in "
-                         "memory and saved again with your next step.", key="progress-not-saved")
+                         "memory and the lab keeps trying to save it.", key="progress-not-saved")
             return False
         self._base = copy.deepcopy(merged)
         if self.save_error is not None:

@@ -131,6 +131,7 @@ class LabApp(App):
         if self.drafts.unsaved:
             self._save_drafts()  # the screen's own save: its status line says "saved" when it works
             self.drafts.retry()
+            self._quit_warned = bool(self.drafts.unsaved) and self._quit_warned
         if self.progress.save_error is not None:
             self.progress.save()
 
@@ -147,8 +148,8 @@ class LabApp(App):
             steps = ", ".join(f"{lesson}/{step}" for lesson, step in list(unsaved)[:3])
             exc = self.drafts.last_error
             why = f" ({paths.why(exc)})" if exc is not None else ""
-            self.notify(f"Your code for {steps} could not be saved{why} and exists only in this lab. Free some "
-                        "space (it saves on your next change), or press ctrl+q again to quit without it.",
+            self.notify(f"Your code for {steps} could not be saved{why} and exists only in this lab. It is saved "
+                        "by itself as soon as the folder can be written; or press ctrl+q again to quit without it.",
                         title="Not saved", severity="error", timeout=30, markup=False)
             return
         self.exit()
