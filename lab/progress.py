@@ -116,7 +116,7 @@ class Progress:
         try:
             with paths.locked(self.path.with_name(self.path.name + ".lock")):
                 disk = _read(self.path)
-                merged = merge(self._base, self._doc(), disk)
+                merged = copy.deepcopy(merge(self._base, self._doc(), disk))  # shares nothing with disk
                 self._base, self.lessons, self.last_lesson = disk, merged["lessons"], merged["last_lesson"]
                 paths.atomic_write_text(self.path, json.dumps(merged, indent=1, sort_keys=True))
         except OSError as exc:
