@@ -95,13 +95,18 @@ class Drafts:
         False when it is not on disk: `last_error` says why, the text is held in `unsaved`, the learner
         has been told once, and every later save() tries again."""
         self.unsaved[(lesson_id, step_id)] = text
-        ok = True
-        for key in list(self.unsaved):  # this one, then any left from earlier failures
-            ok = self._write(key) and ok
-        if ok:
-            self.last_error = None
-            notices.forget("draft-not-saved")
+        self.retry()
         return (lesson_id, step_id) not in self.unsaved
+
+    def retry(self) -> bool:
+        """Write every draft held in memory after a failed save (newest first). True when none is left."""
+        for key in reversed(list(self.unsaved)):
+            self._write(key)
+        if not self.unsaved and self.last_error is not None:
+            self.last_error = self.last_failed = None
+            notices.forget("draft-not-saved")
+            notices.tell("Your code is saved again.", key="drafts-saved-again")
+        return not self.unsaved
 
     def _write(self, key: tuple[str, str]) -> bool:
         path, text = self.path(*key), self.unsaved[key]
@@ -118,9 +123,11 @@ class Drafts:
                 self._keep_other_version(path, _digest(data))
                 paths.atomic_write_text(path, text)
         except OSError as exc:
+            if self.last_error is None:
+                notices.forget("drafts-saved-again")
             self.last_error, self.last_failed = exc, path
             notices.tell(f"Your code could not be saved to {path}: {paths.why(exc)}. It is still in the editor "
-                         "(kept in memory); the lab tries again on every change.", key="draft-not-saved")
+                         "(kept in memory); the lab keeps trying to save it.", key="draft-not-saved")
             return False
         self._known[path] = _digest(data)
         del self.unsaved[key]

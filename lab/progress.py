@@ -116,7 +116,7 @@ class Progress:
         try:
             with paths.locked(self.path.with_name(self.path.name + ".lock")):
                 disk = _read(self.path)
-                merged = merge(self._base, self._doc(), disk)
+                merged = copy.deepcopy(merge(self._base, self._doc(), disk))  # shares nothing with disk
                 self._base, self.lessons, self.last_lesson = disk, merged["lessons"], merged["last_lesson"]
                 paths.atomic_write_text(self.path, json.dumps(merged, indent=1, sort_keys=True))
         except OSError as exc:
@@ -124,7 +124,7 @@ class Progress:
                 notices.forget("progress-saved-again")
             self.save_error = exc
             notices.tell(f"Your progress could not be saved to {self.path}: {paths.why(exc)}. It is kept in "
-                         "memory and saved again with your next step.", key="progress-not-saved")
+                         "memory and the lab keeps trying to save it.", key="progress-not-saved")
             return False
         self._base = copy.deepcopy(merged)
         if self.save_error is not None:

@@ -102,13 +102,23 @@ def test_progress_save_failure_is_told_and_kept_in_memory(monkeypatch):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     p = Progress.load()
+    p.record_attempt("l", "a", passed=False)
+    other = Progress.load()  # a second lab
+    other.set_position("m", 2)  # saved by the other lab: p first sees lesson m in its failing save
     real = os.replace
     monkeypatch.setattr(os, "replace", no_space)
     p.mark_done("l", "s")  # does not raise
+    p.set_position("m", 5)  # moved here while only in memory: must win over the disk's 2
+    p.record_attempt("l", "a", passed=False)
+    p.record_attempt("l", "a", passed=False)
     assert p.step_state("l", "s").status == "done" and p.save_error is not None
     (text,) = notices.drain()
     assert "could not be saved" in text and "disk is full" in text and str(paths.progress_file()) in text
     monkeypatch.setattr(os, "replace", real)
+    other.record_attempt("l", "a", passed=True)  # the other lab's attempt lands while ours are in memory
     p.mark_visited("l", "t")
-    assert Progress.load().step_state("l", "s").status == "done"
+    final = Progress.load()
+    assert final.step_state("l", "s").status == "done"
+    assert final.step_state("l", "a").attempts == 4 and final.step_state("l", "a").status == "done"
+    assert final.current_step("m") == 5
     assert "saved again" in notices.drain()[0]

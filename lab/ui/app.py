@@ -42,6 +42,7 @@ class Settings:
 
 class LabApp(App):
     TITLE = "numba-lab"
+    SAVE_RETRY_S = 10.0  # while a draft or the progress is only in memory (disk full), retry this often
     CSS_PATH = [HERE / "app.tcss", HERE / "results.tcss"]
     COMMANDS = App.COMMANDS | {LabCommands}
     COMMAND_PALETTE_BINDING = "ctrl+o"
@@ -85,6 +86,7 @@ class LabApp(App):
         self.catalog = catalog_mod.CatalogLoader(self, self.settings.lesson_dirs).start()  # big packs: a thread
         self.push_screen(LessonListScreen())
         notices.listen(self.show_notice)  # what the state layer has to tell (files set aside, saving failed)
+        self.set_interval(self.SAVE_RETRY_S, self._retry_saving)
         if self.settings.open_lesson and not self.catalog.loading:
             self.open_lesson(self.settings.open_lesson)
         if self.settings.engine:
@@ -130,6 +132,15 @@ class LabApp(App):
         """A notice about the learner's saved work (lab.notices): a plain-text toast that stays a while."""
         self.notify(text, title="Your work", severity="warning", timeout=20, markup=False)
 
+    def _retry_saving(self) -> None:
+        """Disk full or read-only a while ago: try again without waiting for the learner's next key."""
+        if self.drafts.unsaved:
+            self._save_drafts()  # the screen's own save: its status line says "saved" when it works
+            self.drafts.retry()
+            self._quit_warned = bool(self.drafts.unsaved) and self._quit_warned
+        if self.progress.save_error is not None:
+            self.progress.save()
+
     def _save_drafts(self) -> None:
         for screen in self.screen_stack:
             if hasattr(screen, "save_draft"):
@@ -143,8 +154,8 @@ class LabApp(App):
             steps = ", ".join(f"{lesson}/{step}" for lesson, step in list(unsaved)[:3])
             exc = self.drafts.last_error
             why = f" ({paths.why(exc)})" if exc is not None else ""
-            self.notify(f"Your code for {steps} could not be saved{why} and exists only in this lab. Free some "
-                        "space (it saves on your next change), or press ctrl+q again to quit without it.",
+            self.notify(f"Your code for {steps} could not be saved{why} and exists only in this lab. It is saved "
+                        "by itself as soon as the folder can be written; or press ctrl+q again to quit without it.",
                         title="Not saved", severity="error", timeout=30, markup=False)
             return
         self.exit()

@@ -263,7 +263,10 @@ async def test_draft_that_is_a_fifo_does_not_block():
 
 
 # ---------------------------------------------------------------- 4. disk full, read-only homes
-async def test_disk_full_keeps_the_code_and_says_where(small_disk):
+async def test_disk_full_keeps_the_code_and_says_where(small_disk, monkeypatch):
+    from lab.ui.app import LabApp
+
+    monkeypatch.setattr(LabApp, "SAVE_RETRY_S", 0.3)
     home, fill, free = small_disk
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
@@ -280,10 +283,12 @@ async def test_disk_full_keeps_the_code_and_says_where(small_disk):
         assert screen.editor.text.endswith("#mine")
         note = screen.status.draft_note
         assert "NOT SAVED" in note and "disk is full" in note and str(home) in note
-        free()
+        free()  # the lab saves by itself soon after, without another key
+        await wait_until(pilot, lambda: screen.status.draft_note == "saved", 30, "the retried save")
+        told(app, "saved again")
+        assert Drafts().path("alpha", "add").read_text().endswith("#mine")
         await type_in_editor(pilot, "2")
         await pilot.press("f5")
-        assert screen.status.draft_note == "saved"
         assert Drafts().path("alpha", "add").read_text().endswith("#mine2")
         await answers_keys(pilot)
 

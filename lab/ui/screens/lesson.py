@@ -271,7 +271,7 @@ class LessonScreen(Screen):
 
     def save_draft(self) -> None:
         """Write the draft; when that fails the text stays in the editor and in app.drafts.unsaved, the
-        status line says where saving failed, and the next change (or step change) tries again."""
+        status line says where saving failed, and the next change (or the app's retry timer) tries again."""
         if self.step is None or catalog.is_read(self.step) or not self._dirty:
             return
         drafts = self.app.drafts
@@ -543,7 +543,7 @@ def unsaved_note(drafts) -> str:
     exc, failed = drafts.last_error, drafts.last_failed
     why = paths.why(exc) if exc is not None else "not written yet"
     where = f" · {failed.parent}" if failed is not None else ""  # last: a narrow line cuts the folder first
-    return f"⚠ NOT SAVED ({why}) — your code is still in the editor; retrying on each change{where}"
+    return f"⚠ NOT SAVED ({why}) — your code is still in the editor; retrying{where}"
 
 
 def SolutionScreenLazy(solution: str):
