@@ -126,9 +126,10 @@ def main(args) -> int:
     server = LabServer(shlex.join(lab_argv(args)), guard=serve_auth.Guard(token, getattr(args, "public_url", None)),
                        host=host, port=port, sock=sock, public_url=url,
                        fixed_url=bool(getattr(args, "public_url", None)))
+    fresh = "this start's secret token (a new one each start)" if source == "new" else f"the token from {source}"
     print(f"numba-lab serve: {url}/?token={token}\n"
           f"  ({bound}; Ctrl+C stops it)\n"
-          f"  Open that URL in your browser: it carries this start's secret token (a new one each start).\n"
+          f"  Open that URL in your browser: it carries {fresh}.\n"
           f"  From a laptop: {tunnel}\n"
           f"  then open the URL above on the laptop.", flush=True)
     try:

@@ -296,3 +296,16 @@ def test_is_loopback_and_command():
     assert "--no-builtin" in argv and argv[argv.index("--lessons") + 1].endswith("/rel/pack")
     assert argv[argv.index("--theme") + 1] == "light" and argv[argv.index("--cuda") + 1] == "sim"
     assert argv[-1] == "--follow"
+
+
+def test_guard_pieces():
+    from lab import serve_auth
+
+    with pytest.raises(serve_auth.TokenError):
+        serve_auth.check_token("has space" + "x" * 20)
+    a, b = serve_auth.Guard("a" * 20), serve_auth.Guard("b" * 20)
+    assert a.cookie != b.cookie  # two labs on one host (cookies ignore ports) keep their own cookie
+    assert serve_auth._origin_of("http://LOCALHOST") == ("http", "localhost:80")
+    assert serve_auth._origin_of("http://[::1]:8000") == ("http", "[::1]:8000")
+    assert serve_auth._origin_of("null") is None and serve_auth._origin_of("file:///x") is None
+    assert serve_auth._js_string('/?a="</script><b>') == '"/?a=\\u0022\\u003c/script\\u003e\\u003cb\\u003e"'
