@@ -4,8 +4,9 @@ websocket's Origin. An aiohttp middleware put in front of textual-serve's routes
 A request is let through when it carries the token: `?token=` in its URL, an `Authorization: token
 ...` header, or the cookie set after the first page load. The first page load with `?token=` gets
 the cookie and a same-origin redirect to the URL without the token, so it never sits in the address
-bar, the history or a Referer. A websocket whose Origin is not the page's own origin is refused
-even with a valid cookie (a foreign page cannot drive the lab through the learner's browser).
+bar, the history or a Referer. A request (above all the websocket) whose Origin is not the page's own
+origin is refused even with a valid cookie: a foreign page cannot drive the lab through the learner's
+browser.
 """
 
 from __future__ import annotations
@@ -143,8 +144,8 @@ class Guard:
 
     @web.middleware
     async def middleware(self, request: web.Request, handler):
-        is_websocket = request.headers.get("Upgrade", "").lower() == "websocket"
-        if is_websocket and not self.origin_ok(request):
+        is_websocket = request.headers.get("Upgrade", "").strip().lower() == "websocket"
+        if not self.origin_ok(request):  # every request, not only upgrades: no foreign page is ever welcome
             raise web.HTTPForbidden(text=FOREIGN_ORIGIN.format(origin=request.headers.get("Origin")))
         if not self.authorized(request):
             raise web.HTTPForbidden(text=REFUSED, headers={"Cache-Control": "no-store"})

@@ -159,6 +159,8 @@ async def test_no_token_wrong_token_or_foreign_origin_is_refused(tmp_path):
                            "null", f"http://localhost.evil.example:{port}"):
                 assert await _ws_refused(session, f"{base}/ws", origin=origin) == 403, origin
                 assert await _ws_refused(session, f"{base}/ws?token={token}", origin=origin) == 403, origin
+                status, body, _ = await _get(session, f"{base}/?token={token}", headers={"Origin": origin})
+                assert status == 403 and "only the lab's own page" in body, origin
     finally:
         _stop(proc)
 
