@@ -97,11 +97,12 @@ def main(args) -> int:
     box = f"{paths.user_name()}@{socket.getfqdn()}"
     sock = None
     if on_socket:
-        where = Path(args.socket).expanduser() if args.socket else serve_socket.default_path()
+        where = Path(args.socket).expanduser() if args.socket else None
         try:
+            where = where or serve_socket.default_path()
             sock = serve_socket.bind(where, default=not args.socket)
         except OSError as exc:
-            return _fail(f"cannot listen on {where}: {paths.why(exc)}", 1)
+            return _fail(f"cannot listen on {where or 'the default socket'}: {paths.why(exc)}", 1)
         where = where.absolute()
         tunnel = f"ssh -L {port}:{where} {box}"
         bound = f"Unix socket {where}, mode 600: only {paths.user_name()!r} can connect"
