@@ -152,7 +152,7 @@ class Guard:
         if "token" in request.query and not is_websocket and request.method == "GET" and request.path == "/":
             return self.handoff(request)
         response = await handler(request)
-        if not is_websocket:
+        if not is_websocket and not request.path.startswith("/static/"):  # static files may be cached
             _no_leak(response)
         return response
 
