@@ -124,12 +124,15 @@ async def test_browser_flow_token_cookie_then_websocket_draws_the_lesson_list(tm
             assert ws_url == f"ws://127.0.0.1:{port}/ws"  # back to the host the browser used: the cookie's host
             async with session.ws_connect(ws_url + "?width=110&height=32", origin=base) as ws:
                 screen = await _screen_text(ws, b"Your first @jit")
+                labs = psutil.Process(proc.pid).children()
+                assert labs and all("NUMBA_LAB_SERVE_TOKEN" not in p.environ() for p in labs)  # not handed down
         assert b"Your first @jit" in screen and b"Types and signatures" in screen  # the lesson list, drawn by the lab
     finally:
         out, err = _stop(proc)
     assert f"http://localhost:{port}/?token={TOKEN}" in out and f"ssh -L {port}:127.0.0.1:{port}" in out
     assert "WARNING" not in err
-    assert TOKEN not in err  # the access log carries paths only
+    assert out.count(TOKEN) == 1 and TOKEN not in err  # the banner only: the access log carries paths
+    assert '"GET /ws" 101' in out
 
 
 async def test_no_token_wrong_token_or_foreign_origin_is_refused(tmp_path):
