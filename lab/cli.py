@@ -98,11 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--cuda", choices=["auto", "sim", "off"], default=argparse.SUPPRESS)  # global --cuda applies too
 
-    p = sub.add_parser("serve", help="serve the lab in a browser via textual-serve (localhost only by default)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p = sub.add_parser("serve", help="serve the lab in a browser via textual-serve (token; localhost or a socket)")
+    p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to bind (with --socket: the laptop's tunnel port)")
+    p.add_argument("--socket", nargs="?", const="", default=None, metavar="PATH",
+                   help="listen on a Unix socket (mode 600) instead of TCP; default PATH: serve.sock in the cache folder")
+    p.add_argument("--token", default=None,
+                   help="use this token instead of a new random one (prefer $NUMBA_LAB_SERVE_TOKEN: ps shows arguments)")
     p.add_argument("--allow-remote", action="store_true",
-                   help="required to bind a non-loopback address (no authentication!)")
+                   help="required to bind a non-loopback address (token only, plain HTTP: see the warning)")
     p.add_argument("--public-url", default=None)
     _add_lesson_dirs(p, sub=True)
 

@@ -1,9 +1,11 @@
 """`numba-lab serve`: the lab in a browser through textual-serve.
 
 Every browser connection starts its own `numba-lab` process (with its own warm worker) as the user
-running `serve`. There is no authentication, so it binds to 127.0.0.1 by default; reach it from a
-laptop with an SSH tunnel (`ssh -L 8000:127.0.0.1:8000 box`, then http://localhost:8000). Binding
-any other address needs --allow-remote and prints a warning.
+running `serve`, so only that user may connect: each start makes a secret token (printed in the
+URL; after the first page load it lives in an HttpOnly cookie, see lab.serve_auth), the websocket
+must come from the lab's own page (Origin), and by default it binds 127.0.0.1. `--socket` listens on
+a Unix socket of mode 600 instead, which no other local account can open at all; reach either from
+a laptop with an SSH tunnel. Binding any other address needs --allow-remote and prints a warning.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from pathlib import Path
 from lab import paths
 
 WARNING = """\
-WARNING: numba-lab serve has NO authentication.
-  Anyone who can reach {url} gets a lab that runs Python code as user {user!r} on this
-  machine: they can read and change every file that user can. Every connection shares that user's
-  drafts and progress. Prefer the default (127.0.0.1) and an SSH tunnel:
-      ssh -L {port}:127.0.0.1:{port} <this-box>    then browse http://localhost:{port}
+WARNING: --allow-remote: this lab is reachable from the network at {url}
+  Anyone who has the token URL gets a lab that runs Python code as user {user!r} on this machine:
+  they can read and change every file that user can, and use its GPU. The page, the token and
+  everything typed travel UNENCRYPTED over plain HTTP, so anyone who can watch the network can take
+  the token. All connections share that user's drafts and progress. Prefer the default (127.0.0.1)
+  or --socket, with an SSH tunnel:
+      ssh -L {port}:127.0.0.1:{port} <this-box>    then open the URL with the token on the laptop
 """
 
 
@@ -63,8 +67,8 @@ def lab_argv(args) -> list[str]:
 def public_url(args) -> str:
     if getattr(args, "public_url", None):
         return args.public_url.rstrip("/")
-    host = args.host
-    if is_loopback(host):
+    host = args.host or "127.0.0.1"
+    if getattr(args, "socket", None) is not None or is_loopback(host):
         host = "localhost"
     elif host in ("0.0.0.0", "::", ""):
         host = socket.getfqdn()
@@ -73,30 +77,68 @@ def public_url(args) -> str:
     return f"http://{host}:{args.port}"
 
 
+def _fail(message: str, code: int = 2) -> int:
+    print(f"numba-lab serve: {message}", file=sys.stderr)
+    return code
+
+
 def main(args) -> int:
-    host, port = args.host, args.port
-    local = is_loopback(host)
+    from lab import serve_auth, serve_socket
+
+    try:
+        token, source = serve_auth.choose_token(getattr(args, "token", None))
+    except serve_auth.TokenError as exc:
+        return _fail(str(exc))
+    on_socket = getattr(args, "socket", None) is not None
+    if on_socket and (args.host is not None or getattr(args, "allow_remote", False)):
+        return _fail("--socket listens on a Unix socket only; it does not combine with --host or --allow-remote")
+    host, port = args.host or "127.0.0.1", args.port
     url = public_url(args)
-    if not local and not getattr(args, "allow_remote", False):
-        print(f"numba-lab serve: refusing to bind {host!r}: the served lab has no authentication and runs "
-              f"learner code as {paths.user_name()!r}.\n"
-              f"  Use the default (127.0.0.1) with an SSH tunnel (see the README), or pass --allow-remote "
-              f"if you really mean it.", file=sys.stderr)
-        return 2
-    if not local:
-        print(WARNING.format(url=url, user=paths.user_name(), port=port), file=sys.stderr, flush=True)
+    box = f"{paths.user_name()}@{socket.getfqdn()}"
+    sock = None
+    if on_socket:
+        where = Path(args.socket).expanduser() if args.socket else None
+        try:
+            where = where or serve_socket.default_path()
+            sock = serve_socket.bind(where, default=not args.socket)
+        except OSError as exc:
+            return _fail(f"cannot listen on {where or 'the default socket'}: {paths.why(exc)}", 1)
+        where = where.absolute()
+        tunnel = f"ssh -L {port}:{where} {box}"
+        bound = f"Unix socket {where}, mode 600: only {paths.user_name()!r} can connect"
+    else:
+        if not is_loopback(host) and not getattr(args, "allow_remote", False):
+            return _fail(f"refusing to bind {host!r}: the token, the page and learner code would travel "
+                         f"unencrypted over the network, and the lab runs code as {paths.user_name()!r}.\n"
+                         f"  Use the default (127.0.0.1) or --socket with an SSH tunnel (see the README), or "
+                         f"pass --allow-remote if you really mean it.")
+        if not is_loopback(host):
+            print(WARNING.format(url=url, user=paths.user_name(), port=port), file=sys.stderr, flush=True)
+        tunnel = f"ssh -L {port}:127.0.0.1:{port} {box}"
+        bound = f"bound to {host}:{port}"
+    if source == "--token":
+        print("numba-lab serve: note: a --token on the command line is visible to other users in `ps`; "
+              f"${serve_auth.ENV} is not", file=sys.stderr)
     if getattr(args, "present", None) is not None:
         print("numba-lab serve: --present is ignored here (every connection would publish); run your own "
               "`numba-lab --present` and serve with --follow instead", file=sys.stderr)
-    from textual_serve.server import Server
+    from lab.serve_server import LabServer
 
-    command = shlex.join(lab_argv(args))
-    server = Server(command, host=host, port=port, title="numba-lab", public_url=url)
-    print(f"numba-lab serve: {url} (bound to {host}:{port}); Ctrl+C stops it", flush=True)
+    server = LabServer(shlex.join(lab_argv(args)), guard=serve_auth.Guard(token, getattr(args, "public_url", None)),
+                       host=host, port=port, sock=sock, public_url=url,
+                       fixed_url=bool(getattr(args, "public_url", None)))
+    fresh = "this start's secret token (a new one each start)" if source == "new" else f"the token from {source}"
+    print(f"numba-lab serve: {url}/?token={token}\n"
+          f"  ({bound}; Ctrl+C stops it)\n"
+          f"  Open that URL in your browser: it carries {fresh}.\n"
+          f"  From a laptop: {tunnel}\n"
+          f"  then open the URL above on the laptop.", flush=True)
     try:
         server.serve()
     except OSError as exc:
-        print(f"numba-lab serve: cannot listen on {host}:{port}: {exc.strerror or exc} "
-              f"(another server on that port? try --port)", file=sys.stderr)
-        return 1
+        return _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                     f"(another server on that port? try --port)", 1)
+    finally:
+        if sock is not None:
+            server.remove_socket()
     return 0
