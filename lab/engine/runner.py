@@ -96,7 +96,7 @@ class _Worker:
         while True:
             line = await self.reader.readline()
             if not line:
-                rc = await self.proc.wait()
+                rc = await self.wait_exit()
                 raise WorkerStartError(f"the worker exited during start-up (code {rc}):\n{self.stderr_text()}")
             msg = json.loads(line)
             if msg.get("type") == "ready":
@@ -116,17 +116,26 @@ class _Worker:
         self.kill_descendants()
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(self.proc.wait(), KILL_GRACE_S)
-        except asyncio.TimeoutError:
+        if await self.wait_exit(KILL_GRACE_S) is None:
             self.kill_descendants()  # any started during the grace period
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL)  # stragglers too (forked children)
-        await self.proc.wait()
+        await self.wait_exit()
         with contextlib.suppress(Exception):
             self.jobs.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self._drain, 1.0)
+
+    async def wait_exit(self, timeout: float | None = None) -> int | None:
+        """The worker's exit status once it has exited (None: still running after `timeout` s).
+        Not proc.wait(): on Python 3.11 that also waits for EOF on the stderr pipe, which a child the
+        learner's code forked can hold open for as long as it lives."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.proc.returncode is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(0.01)
+        return self.proc.returncode
 
     def kill_descendants(self) -> None:
         if self.proc.returncode is None:
@@ -137,10 +146,7 @@ class _Worker:
         if self.proc.returncode is None:
             with contextlib.suppress(Exception):
                 self.jobs.close()  # EOF on the job pipe: the worker exits by itself
-            try:
-                await asyncio.wait_for(self.proc.wait(), 1.0)
-            except asyncio.TimeoutError:
-                pass
+            await self.wait_exit(1.0)
         await self.kill()
 
 
@@ -436,7 +442,7 @@ class Runner:
                 self._active = None
 
     async def _death(self, worker: _Worker, job: Job, ev, err) -> list[dict]:
-        rc = await worker.proc.wait()
+        rc = await worker.wait_exit()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(worker._drain, 1.0)
         with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -1,0 +1,160 @@
+"""Processes and threads the learner's code leaves behind (real runner, real worker processes).
+
+Each child process a job starts, wherever it moved (its own session, a double fork), dies with
+the job; exited children are reaped at once; a forked child never acts as the worker; a thread
+left running retires the worker; a time limit hit while Numba compiles says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import psutil
+import pytest
+
+from lab.engine.protocol import Job
+
+from engine_support import OK_JOB, assert_ok_after, by_type, collect, one
+
+pytestmark = [pytest.mark.asyncio(loop_scope="module")]
+
+WAIT_FOR_PIDFILE = (
+    "def wait_for(path):\n"
+    "    for _ in range(500):\n"
+    "        if os.path.exists(path) and open(path).read().strip():\n"
+    "            return int(open(path).read())\n"
+    "        time.sleep(0.01)\n"
+    "    raise RuntimeError('no pid file')\n\n"
+)
+HEAD = "import os, subprocess, sys, threading, time\n\n" + WAIT_FOR_PIDFILE
+
+
+def gone(pid: int) -> bool:
+    """Not running: no such process, or an exited one nobody has reaped yet (not ours to reap)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+async def assert_gone(pid: int, within_s: float = 5.0) -> None:
+    for _ in range(int(within_s / 0.05)):
+        if gone(pid):
+            return
+        await asyncio.sleep(0.05)
+    pytest.fail(f"process {pid} started by the job is still running")
+
+
+async def run_then_ok(runner, source: str, calls: list[str], **kw) -> list[dict]:
+    events = await collect(runner, Job(source=source, entry="f", calls=calls, views=[], **kw))
+    assert_ok_after(await collect(runner, Job(**OK_JOB)))
+    return events
+
+
+async def test_a_child_in_its_own_session_dies_with_the_job(runner, tmp_path):
+    pidfile = tmp_path / "setsid.pid"
+    src = HEAD + ("def f():\n    p = subprocess.Popen(['sleep', '300'], start_new_session=True)\n"
+                  f"    open({str(pidfile)!r}, 'w').write(str(p.pid))\n    return p.pid\n")
+    events = await run_then_ok(runner, src, ["f()"])
+    assert events[-1]["ok"], events
+    await assert_gone(int(pidfile.read_text()))
+
+
+async def test_a_double_forked_orphan_dies_with_the_job(runner, tmp_path):
+    pidfile = tmp_path / "grandchild.pid"
+    src = HEAD + ("def f():\n    pid = os.fork()\n    if pid == 0:\n        os.setsid()\n"
+                  "        if os.fork() == 0:\n"
+                  f"            open({str(pidfile)!r}, 'w').write(str(os.getpid()))\n"
+                  "            time.sleep(300)\n        os._exit(0)\n"
+                  f"    os.waitpid(pid, 0)\n    return wait_for({str(pidfile)!r})\n")
+    events = await run_then_ok(runner, src, ["f()"])
+    assert events[-1]["ok"], events
+    await assert_gone(int(pidfile.read_text()))
+
+
+@pytest.mark.slow
+async def test_a_child_in_its_own_session_dies_when_the_runner_kills_the_worker(runner, tmp_path):
+    pidfile = tmp_path / "escaped.pid"
+    src = HEAD + ("def f():\n    p = subprocess.Popen(['sleep', '300'], start_new_session=True)\n"
+                  f"    open({str(pidfile)!r}, 'w').write(str(p.pid))\n    while True:\n        pass\n")
+    events = await run_then_ok(runner, src, ["f()"], timeout_s=1.5)
+    assert one(events, "error")["etype"] == "Timeout"
+    await assert_gone(int(pidfile.read_text()))
+
+
+async def test_an_exited_fork_leaves_no_zombie(runner):
+    src = HEAD + "def f():\n    pid = os.fork()\n    if pid == 0:\n        os._exit(0)\n    return pid\n"
+    events = await run_then_ok(runner, src, ["f()"])
+    child = int(one(events, "output")["result"])
+    assert not psutil.pid_exists(child), "the exited child was not reaped"
+
+
+async def test_a_fork_that_returns_does_not_run_the_job_as_a_second_worker(runner):
+    # the child returns from f() into the worker's code: it must neither report events for the job
+    # nor read the next job from the worker's pipe (that next job used to hang until its time limit)
+    src = HEAD + "def f():\n    return os.fork()\n"
+    events = await run_then_ok(runner, src, ["f()", "'after'"])
+    outputs = by_type(events, "output")
+    assert [o["call"] for o in outputs] == ["f()", "'after'"], outputs
+    assert int(outputs[0]["result"]) > 0  # the worker's answer, not the child's 0
+    await assert_gone(int(outputs[0]["result"]))
+
+
+@pytest.mark.slow
+async def test_a_forked_child_does_not_hold_the_event_pipe_when_the_worker_dies(runner, tmp_path):
+    # the worker exits while its forked child sleeps: the runner must see the exit at once, not wait
+    # for EOF on an event pipe the child inherited (that ended as a Timeout)
+    pidfile = tmp_path / "child.pid"
+    src = HEAD + ("def f():\n    pid = os.fork()\n    if pid == 0:\n"
+                  f"        open({str(pidfile)!r}, 'w').write(str(os.getpid()))\n        time.sleep(300)\n"
+                  f"        os._exit(0)\n    wait_for({str(pidfile)!r})\n    os._exit(3)\n")
+    events = await run_then_ok(runner, src, ["f()"], timeout_s=8)
+    assert one(events, "error")["etype"] == "ExitCode" and events[-1]["cause"] == "exit"
+    await assert_gone(int(pidfile.read_text()))
+
+
+async def test_a_busy_thread_left_running_retires_the_worker(runner):
+    src = HEAD + ("def spin():\n    while True:\n        pass\n\n"
+                  "def f():\n    threading.Thread(target=spin, daemon=True, name='spinner').start()\n"
+                  "    return os.getpid()\n")
+    events = await collect(runner, Job(source=src, entry="f", calls=["f()"], views=[]))
+    done = events[-1]
+    assert done["ok"] and "spinner" in (done["retire"] or ""), done
+    assert any("spinner" in o["stderr"] and "fresh worker" in o["stderr"] for o in by_type(events, "output"))
+    busy = int(one(events, "started")["pid"])
+    after = await collect(runner, Job(**OK_JOB))
+    assert_ok_after(after)
+    assert one(after, "started")["pid"] != busy, "the next job ran in the worker with the busy thread"
+    await assert_gone(busy)
+
+
+async def test_a_thread_that_finishes_does_not_retire_the_worker(runner):
+    src = HEAD + "def f():\n    t = threading.Thread(target=time.sleep, args=(0.01,))\n    t.start()\n    return 1\n"
+    events = await collect(runner, Job(source=src, entry="f", calls=["f()"], views=[]))
+    assert events[-1]["ok"] and events[-1]["retire"] is None
+    after = await collect(runner, Job(**OK_JOB))
+    assert one(after, "started")["pid"] == one(events, "started")["pid"]
+
+
+def huge_function(statements: int) -> str:
+    """A real function that takes Numba seconds to compile: thousands of statements."""
+    body = "".join(f"    x = x * 1.0001 + {i}\n" for i in range(statements))
+    return "from numba import njit\n\n\n@njit\ndef f(x):\n" + body + "    return x\n"
+
+
+@pytest.mark.slow
+async def test_a_time_limit_during_compilation_says_still_compiling(runner):
+    events = await run_then_ok(runner, huge_function(1500), ["f(1.0)"], timeout_s=1.0)
+    err = one(events, "error")
+    assert err["etype"] == "Timeout" and events[-1]["cause"] == "timeout"
+    assert err["summary"].startswith("still compiling after 1 s"), err["summary"]
+    assert "endless loop" not in err["hint"] and not by_type(events, "compiled")
+
+
+@pytest.mark.slow
+async def test_a_time_limit_in_a_compiled_loop_does_not_say_compiling(runner):
+    src = ("from numba import njit\n\n@njit\ndef f(n):\n    i = 0\n    while i >= 0:\n"
+           "        i = (i + 1) % 7\n    return i\n")
+    events = await run_then_ok(runner, src, ["f(3)"], timeout_s=2.0)
+    err = one(events, "error")
+    assert err["summary"].startswith("stopped after 2 s") and "endless loop" in err["hint"]
