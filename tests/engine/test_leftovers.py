@@ -2,7 +2,7 @@
 
 Each child process a job starts, wherever it moved (its own session, a double fork), dies with
 the job; exited children are reaped at once; a forked child never acts as the worker; a thread
-left running retires the worker; a time limit hit while Numba compiles says so.
+left running retires the worker. (A time limit hit while Numba compiles: test_faults_env.py.)
 """
 
 from __future__ import annotations
@@ -134,27 +134,3 @@ async def test_a_thread_that_finishes_does_not_retire_the_worker(runner):
     assert events[-1]["ok"] and events[-1]["retire"] is None
     after = await collect(runner, Job(**OK_JOB))
     assert one(after, "started")["pid"] == one(events, "started")["pid"]
-
-
-def huge_function(statements: int) -> str:
-    """A real function that takes Numba seconds to compile: thousands of statements."""
-    body = "".join(f"    x = x * 1.0001 + {i}\n" for i in range(statements))
-    return "from numba import njit\n\n\n@njit\ndef f(x):\n" + body + "    return x\n"
-
-
-@pytest.mark.slow
-async def test_a_time_limit_during_compilation_says_still_compiling(runner):
-    events = await run_then_ok(runner, huge_function(1500), ["f(1.0)"], timeout_s=1.0)
-    err = one(events, "error")
-    assert err["etype"] == "Timeout" and events[-1]["cause"] == "timeout"
-    assert err["summary"].startswith("still compiling after 1 s"), err["summary"]
-    assert "endless loop" not in err["hint"] and not by_type(events, "compiled")
-
-
-@pytest.mark.slow
-async def test_a_time_limit_in_a_compiled_loop_does_not_say_compiling(runner):
-    src = ("from numba import njit\n\n@njit\ndef f(n):\n    i = 0\n    while i >= 0:\n"
-           "        i = (i + 1) % 7\n    return i\n")
-    events = await run_then_ok(runner, src, ["f(3)"], timeout_s=2.0)
-    err = one(events, "error")
-    assert err["summary"].startswith("stopped after 2 s") and "endless loop" in err["hint"]
