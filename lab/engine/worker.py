@@ -50,7 +50,8 @@ class Channel:
 
 WORKER_PID = [0]  # set in main(); a forked child of learner code sees another pid
 OWN_THREADS: set[int] = set()  # idents of the worker's own threads, taken after warm-up
-THREAD_GRACE_S = 0.25  # a learner thread still running this long after the job retires the worker
+THREAD_WINDOW_S = 0.1  # after a job, learner threads still alive are watched this long...
+BUSY_CPU_S = 0.002  # ...and one that uses this much CPU in that time retires the worker
 
 
 def _watch_parent(parent: int) -> None:
@@ -79,20 +80,46 @@ def _close_in_child(*fds: int) -> None:
             os.close(fd)
 
 
-def leftover_threads(grace_s: float = THREAD_GRACE_S) -> list[threading.Thread]:
-    """Threads learner code started that are still running after a short grace (the worker's own
-    threads, capture drains and foreign threads that merely called into Python do not count)."""
+def _thread_cpu_s(native_id: int | None) -> float | None:
+    """CPU time a thread of this process has used (None: gone, or not knowable here)."""
+    if native_id is None:
+        return None
+    try:
+        with open(f"/proc/self/task/{native_id}/schedstat") as fh:
+            return int(fh.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/self/task/{native_id}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def busy_leftover_threads(window_s: float = THREAD_WINDOW_S) -> list[threading.Thread]:
+    """Threads learner code started that still use CPU after the job (they would slow every later
+    job in this process). The worker's own threads, capture drains and foreign threads that merely
+    called into Python do not count; neither do idle ones (a pool waiting for work) or ones that
+    end within the window. Without a per-thread CPU clock, every thread still alive counts."""
     from lab.engine import capture
 
-    deadline = time.monotonic() + grace_s
-    left = []
-    for t in threading.enumerate():
-        if t.ident in OWN_THREADS or t in capture.THREADS or isinstance(t, threading._DummyThread):
-            continue
-        t.join(max(0.0, deadline - time.monotonic()))
-        if t.is_alive():
-            left.append(t)
-    return left
+    found = [t for t in threading.enumerate()
+             if t.ident not in OWN_THREADS and t not in capture.THREADS and not isinstance(t, threading._DummyThread)]
+    if not found:
+        return []
+    before = {t: _thread_cpu_s(t.native_id) for t in found}
+
+    def used(t: threading.Thread) -> float | None:
+        now = _thread_cpu_s(t.native_id)
+        return None if now is None or before[t] is None else now - before[t]
+
+    deadline = time.monotonic() + window_s
+    while time.monotonic() < deadline and any(t.is_alive() for t in found):
+        time.sleep(0.005)  # the GIL is free now: a busy thread runs and its CPU clock moves
+        if any(t.is_alive() and (used(t) or 0.0) >= BUSY_CPU_S for t in found):
+            break  # one busy thread is enough to know
+    return [t for t in found if t.is_alive() and (used(t) is None or used(t) >= BUSY_CPU_S)]
 
 
 def _sanitize(name: str) -> str:
@@ -241,14 +268,14 @@ class JobRun:
                   cause=None, retire=retire)
 
     def _end_leftovers(self) -> str | None:
-        """Kill every process the code started; if it left threads running, say so and return why
-        the worker must retire (a busy thread would slow every later job in this process)."""
+        """Kill every process the code started; if it left busy threads running, say so and return
+        why the worker must retire (such a thread would slow every later job in this process)."""
         limits.kill_job_processes()
-        threads = leftover_threads()
+        threads = busy_leftover_threads()
         if not threads:
             return None
         names = ", ".join(repr(t.name) for t in threads[:4]) + (", ..." if len(threads) > 4 else "")
-        reason = f"{len(threads)} thread{'s' if len(threads) > 1 else ''} still running after the job ({names})"
+        reason = f"{len(threads)} busy thread{'s' if len(threads) > 1 else ''} still running after the job ({names})"
         self.emit("output", call=None, stdout="", result=None, truncated=False,
                   stderr=f"numba-lab: the code left {reason}. A fresh worker takes the next run, so they "
                          "cannot slow it down; join your threads (or let them finish) before the code returns.\n")

@@ -2,7 +2,7 @@
 
 Each child process a job starts, wherever it moved (its own session, a double fork), dies with
 the job; exited children are reaped at once; a forked child never acts as the worker; a thread
-left running retires the worker. (A time limit hit while Numba compiles: test_faults_env.py.)
+left busy retires the worker. (A time limit hit while Numba compiles: test_faults_env.py.)
 """
 
 from __future__ import annotations
@@ -128,9 +128,12 @@ async def test_a_busy_thread_left_running_retires_the_worker(runner):
     await assert_gone(busy)
 
 
-async def test_a_thread_that_finishes_does_not_retire_the_worker(runner):
-    src = HEAD + "def f():\n    t = threading.Thread(target=time.sleep, args=(0.01,))\n    t.start()\n    return 1\n"
+async def test_threads_that_finish_or_wait_idle_do_not_retire_the_worker(runner):
+    # lesson 6 keeps a ThreadPoolExecutor open: its idle threads slow nothing and must not cost a worker
+    src = HEAD + ("from concurrent.futures import ThreadPoolExecutor\n\npool = ThreadPoolExecutor(max_workers=2)\n\n"
+                  "def f():\n    threading.Thread(target=time.sleep, args=(0.01,)).start()\n"
+                  "    return sum(pool.map(abs, [-1, -2, -3]))\n")
     events = await collect(runner, Job(source=src, entry="f", calls=["f()"], views=[]))
-    assert events[-1]["ok"] and events[-1]["retire"] is None
+    assert events[-1]["ok"] and events[-1]["retire"] is None, events[-1]
     after = await collect(runner, Job(**OK_JOB))
     assert one(after, "started")["pid"] == one(events, "started")["pid"]
