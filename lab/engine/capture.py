@@ -6,7 +6,13 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
+import weakref
 from collections import deque
+
+THREADS: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()  # the drain threads: ours, not the learner's
+HELD_WAIT_S = 2.0  # at most this long for a pipe a child process still holds open...
+QUIET_S = 0.2  # ...and no longer than this once nothing more arrives on it
 
 
 class HeadTail:
@@ -18,8 +24,19 @@ class HeadTail:
         self.tail: deque[bytes] = deque()
         self.tail_len = 0
         self.total = 0
+        self.lock = threading.Lock()
+        self.closed = False  # after close() a late writer's bytes are dropped
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
 
     def add(self, data: bytes) -> None:
+        with self.lock:
+            if not self.closed:
+                self._add(data)
+
+    def _add(self, data: bytes) -> None:
         self.total += len(data)
         half = self.cap // 2
         if len(self.head) < half:
@@ -81,7 +98,8 @@ class Capture:
             os.set_inheritable(r, False)
             os.dup2(w, target_fd)
             os.close(w)
-            t = threading.Thread(target=_drain, args=(r, sink), daemon=True)
+            t = threading.Thread(target=_drain, args=(r, sink), daemon=True, name="lab-capture")
+            THREADS.add(t)
             t.start()
             self._threads.append(t)
         return self
@@ -92,10 +110,27 @@ class Capture:
         os.dup2(self._saved[1], 2)
         os.close(self._saved[0])
         os.close(self._saved[1])
-        for t in self._threads:  # a forked child still holding the pipe must not hang us
-            t.join(timeout=2.0)
+        _join_drains(self._threads, (self.out, self.err))
+        self.out.close()
+        self.err.close()
         self.stdout, self.stderr = self.out.text(), self.err.text()
         self.truncated = self.out.truncated or self.err.truncated
+
+
+def _join_drains(threads: list[threading.Thread], sinks: tuple[HeadTail, ...]) -> None:
+    """Wait for EOF on the capture pipes. A child process the code started may still hold them
+    open: keep reading while it writes, but stop after QUIET_S of silence (HELD_WAIT_S at most)."""
+    start = quiet_since = time.monotonic()
+    seen = sum(s.total for s in sinks)
+    for t in threads:
+        while t.is_alive():
+            t.join(0.02)
+            now = time.monotonic()
+            total = sum(s.total for s in sinks)
+            if total != seen:
+                seen, quiet_since = total, now
+            if now - quiet_since >= QUIET_S or now - start >= HELD_WAIT_S:
+                return
 
 
 def _flush() -> None:

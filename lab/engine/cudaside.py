@@ -16,6 +16,39 @@ def device_name(simulator: bool) -> str:
         return f"CUDA device (unnamed: {exc})"
 
 
+def install_simulator_hook() -> None:
+    """Make every exception raised in a simulated CUDA thread reach the launch as ONE exception.
+
+    The simulator rebuilds a thread's exception as ``type(e)(message)`` to name the thread. For
+    exceptions whose constructor wants other arguments (NumPy's ufunc errors: ``x[i] + "a"``)
+    that raises inside its handler: each thread prints its own traceback, the launch returns as if
+    all went well and the run says ok. Here the original exception is kept when it cannot be
+    rebuilt (the thread is named in a note), so the launch raises it with the learner's line."""
+    import sys
+    import threading
+
+    from numba.cuda.simulator import kernel as simkernel
+
+    cls = simkernel.BlockThread
+    if getattr(cls.run, "_lab_hook", False):
+        return
+
+    def run(self) -> None:
+        try:
+            threading.Thread.run(self)
+        except BaseException as e:  # noqa: BLE001 - the launch re-raises it
+            where = f"tid={list(self.threadIdx)} ctaid={list(self.blockIdx)}"
+            try:
+                exc = type(e)(f"{where}: {e}" if str(e) else where)
+            except Exception:  # noqa: BLE001 - a constructor with other arguments
+                exc = e
+                exc.add_note(f"raised in the CUDA simulator's thread {where}")
+            self.exception = (exc, sys.exc_info()[2])
+
+    run._lab_hook = True
+    cls.run = run
+
+
 def compiled_signatures(kernel) -> list[str]:
     for attr in ("overloads", "_overloads"):
         table = getattr(kernel, attr, None)

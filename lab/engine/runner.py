@@ -22,6 +22,7 @@ from collections import deque
 from pathlib import Path
 from typing import AsyncIterator, Callable
 
+from lab.engine import limits
 from lab.engine.protocol import Job, JobError, error_event
 from lab.engine.protocol import event as make_event
 
@@ -73,11 +74,12 @@ class _Worker:
         self.ready: dict | None = None
         self.jobs_run = 0
         self.killing = False
+        self.retired: str | None = None  # why it takes no more jobs (learner threads left running)
         self._drain = asyncio.ensure_future(self._drain_stderr())
 
     @property
     def alive(self) -> bool:
-        return self.proc.returncode is None and not self.killing
+        return self.proc.returncode is None and not self.killing and not self.retired
 
     async def _drain_stderr(self) -> None:
         with contextlib.suppress(Exception):
@@ -94,7 +96,7 @@ class _Worker:
         while True:
             line = await self.reader.readline()
             if not line:
-                rc = await self.proc.wait()
+                rc = await self.wait_exit()
                 raise WorkerStartError(f"the worker exited during start-up (code {rc}):\n{self.stderr_text()}")
             msg = json.loads(line)
             if msg.get("type") == "ready":
@@ -109,28 +111,42 @@ class _Worker:
         learner SIG_IGN handlers ignore SIGTERM)."""
         self.killing = True
         pgid = self.proc.pid
+        # first every descendant, wherever it went (start_new_session, double fork): once the worker
+        # is gone they belong to init and cannot be found any more
+        self.kill_descendants()
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(self.proc.wait(), KILL_GRACE_S)
-        except asyncio.TimeoutError:
-            pass
+        if await self.wait_exit(KILL_GRACE_S) is None:
+            self.kill_descendants()  # any started during the grace period
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL)  # stragglers too (forked children)
-        await self.proc.wait()
+        await self.wait_exit()
         with contextlib.suppress(Exception):
             self.jobs.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self._drain, 1.0)
 
+    async def wait_exit(self, timeout: float | None = None) -> int | None:
+        """The worker's exit status once it has exited (None: still running after `timeout` s).
+        Not proc.wait(): on Python 3.11 that also waits for EOF on the stderr pipe, which a child the
+        learner's code forked can hold open for as long as it lives."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.proc.returncode is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(0.01)
+        return self.proc.returncode
+
+    def kill_descendants(self) -> None:
+        if self.proc.returncode is None:
+            with contextlib.suppress(Exception):
+                limits.kill_descendants(self.proc.pid)
+
     async def close(self) -> None:
         if self.proc.returncode is None:
             with contextlib.suppress(Exception):
                 self.jobs.close()  # EOF on the job pipe: the worker exits by itself
-            try:
-                await asyncio.wait_for(self.proc.wait(), 1.0)
-            except asyncio.TimeoutError:
-                pass
+            await self.wait_exit(1.0)
         await self.kill()
 
 
@@ -269,6 +285,15 @@ class Runner:
             await self._promote_spare(task)
         return await asyncio.shield(self._primary)
 
+    async def _retire(self, worker: _Worker) -> None:
+        """`worker` reported learner threads still running: it takes no more jobs (a busy thread
+        would slow every later one); the spare, or a fresh worker, takes its place at once."""
+        if _holds(self._cuda_task, worker):
+            self._cuda_task = None
+        elif _holds(self._primary, worker):
+            await self._promote_spare(self._primary)
+        await worker.close()
+
     async def _take_cuda_worker(self) -> _Worker:
         for _attempt in range(2):
             if self._cuda_task is None:
@@ -349,6 +374,7 @@ class Runner:
         worker.send(job)
         deadline = time.monotonic() + job.timeout_s
         finished = False
+        compiling = False  # the worker says when Numba starts and ends compiling
         try:
             while True:
                 remaining = deadline - time.monotonic()
@@ -367,9 +393,8 @@ class Runner:
                 if remaining <= 0:
                     self._bg(worker.kill())
                     worker.killing = True
-                    yield err("Timeout", f"stopped after {job.timeout_s:g} s (the wall-clock limit; compile time counts)",
-                              hint="an endless loop? nopython loops cannot be interrupted: check the loop's "
-                                   "exit condition, or make the problem smaller")
+                    summary, hint = _timeout_text(job.timeout_s, compiling)
+                    yield err("Timeout", summary, hint=hint)
                     yield done("timeout", simulator=simulator)
                     finished = True
                     self._set_state("restarted")
@@ -390,6 +415,9 @@ class Runner:
                     continue
                 if event.get("job") != job.id:
                     continue  # stale line from an earlier job
+                if event.get("type") == "compiling":  # worker -> runner only
+                    compiling = bool(event.get("active"))
+                    continue
                 event["t"] = round(time.perf_counter() - t0, 6)
                 if worker.simulator:
                     event["simulator"] = True
@@ -397,6 +425,9 @@ class Runner:
                     self._set_state("running")
                 if event["type"] == "done":
                     finished = True
+                    if event.get("retire"):
+                        worker.retired = str(event["retire"])
+                        self._bg(self._retire(worker))
                     yield event
                     if gen == self._gen:
                         self._active = None
@@ -411,7 +442,7 @@ class Runner:
                 self._active = None
 
     async def _death(self, worker: _Worker, job: Job, ev, err) -> list[dict]:
-        rc = await worker.proc.wait()
+        rc = await worker.wait_exit()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(worker._drain, 1.0)
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -467,6 +498,22 @@ class Runner:
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
         self._set_state("closed")
+
+
+def _holds(task: asyncio.Task | None, worker: _Worker) -> bool:
+    return (task is not None and task.done() and not task.cancelled() and task.exception() is None
+            and task.result() is worker)
+
+
+def _timeout_text(timeout_s: float, compiling: bool) -> tuple[str, str]:
+    """(summary, hint) of a job stopped at its time limit."""
+    if compiling:
+        return (f"still compiling after {timeout_s:g} s (the wall-clock limit; compile time counts)",
+                "Numba was still compiling the code when the limit came: a very long function, deep "
+                "inlining or many signatures take long to compile; make the function smaller or split it")
+    return (f"stopped after {timeout_s:g} s (the wall-clock limit; compile time counts)",
+            "an endless loop? nopython loops cannot be interrupted: check the loop's exit condition, "
+            "or make the problem smaller")
 
 
 def _crash_line(stderr: str, path: Path, job: Job) -> tuple[int | None, str | None]:

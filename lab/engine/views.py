@@ -12,6 +12,9 @@ from lab.engine import irtext
 # id(ufunc) -> builder, filled by the build_ufunc hook installed in the worker
 BUILT_UFUNCS: dict[int, object] = {}
 BUILD_SECONDS = [0.0]
+CACHE_LOAD_SECONDS = [0.0]  # time spent in successful loads from Numba's disk cache (cache=True)
+CACHE_NOTE = ("loaded from Numba's disk cache, which keeps no {what}: this is the same function compiled "
+              "again without the cache, for this view")
 
 
 def install_ufunc_hook() -> None:
@@ -43,6 +46,57 @@ def install_ufunc_hook() -> None:
     _time_builds(dufunc.DUFunc, "_compile_for_argtys")
     for cls in (ufuncbuilder.UFuncBuilder, ufuncbuilder.GUFuncBuilder):
         _time_builds(cls, "add")  # compile time of @vectorize(sigs) is spent in builder.add()
+
+
+def install_cache_hook() -> None:
+    """Time loads from the disk cache: they fire no compile event, so a cached function would
+    report a compile time of 0."""
+    import time
+
+    from numba.core import caching
+
+    orig = caching.Cache.__dict__["load_overload"]
+    if getattr(orig, "_lab_hook", False):
+        return
+
+    def load_overload(self, *a, **k):
+        t = time.perf_counter()
+        cres = orig(self, *a, **k)
+        if cres is not None:  # a miss costs an index lookup only; that is part of compiling
+            CACHE_LOAD_SECONDS[0] += time.perf_counter() - t
+        return cres
+
+    load_overload._lab_hook = True
+    caching.Cache.load_overload = load_overload
+
+
+def _dispatcher_of(obj):
+    from numba.core.dispatcher import Dispatcher
+
+    for candidate in (obj, getattr(obj, "_dispatcher", None)):
+        if isinstance(candidate, Dispatcher):
+            return candidate
+    return None
+
+
+def cache_hits(obj) -> int:
+    """How many of the entry's signatures came from the disk cache."""
+    disp = _dispatcher_of(obj)
+    return sum(getattr(disp, "_cache_hits", {}).values()) if disp is not None else 0
+
+
+def uncached_results(obj) -> list[tuple[object, object]] | None:
+    """The entry's signatures compiled again by a fresh dispatcher without the cache: a function
+    loaded from the disk cache keeps no LLVM IR, assembly or type annotation. None if the entry is
+    not a plain dispatcher."""
+    disp = _dispatcher_of(obj)
+    if disp is None or not hasattr(disp, "_compiler"):
+        return None
+    fresh = type(disp)(disp.py_func, locals=dict(disp.locals), targetoptions=dict(disp.targetoptions),
+                       pipeline_class=disp._compiler.pipeline_class)
+    for sig in list(disp.overloads):
+        fresh.compile(sig)
+    return list(fresh.overloads.items())
 
 
 def _time_builds(cls, name: str) -> None:

@@ -34,9 +34,12 @@ RESULT_REPR_CAP = 20_000
 class Channel:
     def __init__(self, fd: int):
         self.fd = fd
+        self.pid = os.getpid()
         self.lock = threading.Lock()
 
     def send(self, ev: dict) -> None:
+        if os.getpid() != self.pid:  # a child forked by learner code never speaks for the worker
+            return
         data = (json.dumps(ev, default=repr) + "\n").encode()
         with self.lock:
             view = memoryview(data)
@@ -45,11 +48,78 @@ class Channel:
                 view = view[n:]
 
 
+WORKER_PID = [0]  # set in main(); a forked child of learner code sees another pid
+OWN_THREADS: set[int] = set()  # idents of the worker's own threads, taken after warm-up
+THREAD_WINDOW_S = 0.1  # after a job, learner threads still alive are watched this long...
+BUSY_CPU_S = 0.002  # ...and one that uses this much CPU in that time retires the worker
+
+
 def _watch_parent(parent: int) -> None:
     while True:
         time.sleep(1.0)
         if os.getppid() != parent:
+            limits.kill_descendants()
             os._exit(0)
+
+
+def leave_if_forked() -> None:
+    """A child forked by learner code (os.fork, multiprocessing's fork) that returns into the
+    worker's code ends here instead of running the rest of the job, or the next one, as a second
+    worker."""
+    if WORKER_PID[0] and os.getpid() != WORKER_PID[0]:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(0)
+
+
+def _close_in_child(*fds: int) -> None:
+    """In a forked child: close the worker's private pipes so the child cannot hold them open."""
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _thread_cpu_s(native_id: int | None) -> float | None:
+    """CPU time a thread of this process has used (None: gone, or not knowable here)."""
+    if native_id is None:
+        return None
+    try:
+        with open(f"/proc/self/task/{native_id}/schedstat") as fh:
+            return int(fh.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/self/task/{native_id}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def busy_leftover_threads(window_s: float = THREAD_WINDOW_S) -> list[threading.Thread]:
+    """Threads learner code started that still use CPU after the job (they would slow every later
+    job in this process). The worker's own threads, capture drains and foreign threads that merely
+    called into Python do not count; neither do idle ones (a pool waiting for work) or ones that
+    end within the window. Without a per-thread CPU clock, every thread still alive counts."""
+    from lab.engine import capture
+
+    found = [t for t in threading.enumerate()
+             if t.ident not in OWN_THREADS and t not in capture.THREADS and not isinstance(t, threading._DummyThread)]
+    if not found:
+        return []
+    before = {t: _thread_cpu_s(t.native_id) for t in found}
+
+    def used(t: threading.Thread) -> float | None:
+        now = _thread_cpu_s(t.native_id)
+        return None if now is None or before[t] is None else now - before[t]
+
+    deadline = time.monotonic() + window_s
+    while time.monotonic() < deadline and any(t.is_alive() for t in found):
+        time.sleep(0.005)  # the GIL is free now: a busy thread runs and its CPU clock moves
+        if any(t.is_alive() and (used(t) or 0.0) >= BUSY_CPU_S for t in found):
+            break  # one busy thread is enough to know
+    return [t for t in found if t.is_alive() and (used(t) is None or used(t) >= BUSY_CPU_S)]
 
 
 def _sanitize(name: str) -> str:
@@ -75,6 +145,7 @@ class JobRun:
         self.stopped = False
         self.entry_obj = None
         self.opts = None
+        self.view_compile_s = 0.0  # compiling an uncached copy for the views is not the job's compile time
 
     # ------------------------------------------------------------ events
     def ev(self, type_: str, **fields) -> dict:
@@ -126,8 +197,19 @@ class JobRun:
     def compile_seconds(self) -> float:
         from lab.engine import views
 
-        total = sum(lst.duration for lst in self.listeners if lst.done)
-        return total + views.BUILD_SECONDS[0] - self.build_base
+        return max(0.0, self._listened() + views.BUILD_SECONDS[0] - self.build_base - self.view_compile_s)
+
+    def _listened(self) -> float:
+        return sum(lst.duration for lst in self.listeners if lst.done)
+
+    def cache_fields(self) -> dict:
+        """from_cache: the entry came (at least partly) from Numba's disk cache; cache_load_ms: the
+        time the loads took (no compile events fire for them)."""
+        from lab.engine import views
+
+        hits = views.cache_hits(self.entry_obj)
+        return {"from_cache": hits > 0,
+                "cache_load_ms": (views.CACHE_LOAD_SECONDS[0] - self.cache_base) * 1000 if hits else None}
 
     def results(self):
         from lab.engine import views
@@ -149,7 +231,8 @@ class JobRun:
         if not sigs and not final:
             return
         self.emit("compiled", compile_ms=self.compile_seconds() * 1000, signatures=sigs,
-                  mode="cuda" if self.job.is_cuda else views.mode(results), simulator=self.simulator)
+                  mode="cuda" if self.job.is_cuda else views.mode(results), simulator=self.simulator,
+                  **self.cache_fields())
         self.compiled_sent = True
         self.flush_pending()
 
@@ -161,9 +244,12 @@ class JobRun:
         self.listener = nev.TimingListener()
         self.listeners = [self.listener]
         self.build_base = views.BUILD_SECONDS[0]
+        self.cache_base = views.CACHE_LOAD_SECONDS[0]
         views.BUILT_UFUNCS.clear()
         with contextlib.ExitStack() as stack:
             stack.enter_context(nev.install_listener("numba:compile", self.listener))
+            # tells the runner whether a time limit caught the job compiling (worker -> runner only)
+            stack.enter_context(nev.install_listener("numba:compile", _compile_signal(nev, self.emit)))
             cuda_ev = _cuda_event_module() if os.environ.get("NUMBA_LAB_CUDA_WORKER") else None
             if cuda_ev is not None and cuda_ev is not nev:
                 # numba-cuda has its own event bus. Its docs name "numba-cuda:compile", but 0.30 fires only
@@ -171,11 +257,29 @@ class JobRun:
                 extra = cuda_ev.TimingListener()
                 self.listeners.append(extra)
                 stack.enter_context(cuda_ev.install_listener("numba-cuda:compiler_lock", extra))
+                stack.enter_context(cuda_ev.install_listener("numba-cuda:compiler_lock",
+                                                             _compile_signal(cuda_ev, self.emit)))
             self._run_steps()
+        leave_if_forked()
+        retire = self._end_leftovers()
         ok = self.errors == 0 and (not self.job.expect_error or self.expected_seen)
         ok = ok and all(c.get("passed") for c in self.check_results)
         self.emit("done", ok=ok, elapsed_ms=(time.perf_counter() - self.t0) * 1000, simulator=self.simulator,
-                  cause=None)
+                  cause=None, retire=retire)
+
+    def _end_leftovers(self) -> str | None:
+        """Kill every process the code started; if it left busy threads running, say so and return
+        why the worker must retire (such a thread would slow every later job in this process)."""
+        limits.kill_job_processes()
+        threads = busy_leftover_threads()
+        if not threads:
+            return None
+        names = ", ".join(repr(t.name) for t in threads[:4]) + (", ..." if len(threads) > 4 else "")
+        reason = f"{len(threads)} busy thread{'s' if len(threads) > 1 else ''} still running after the job ({names})"
+        self.emit("output", call=None, stdout="", result=None, truncated=False,
+                  stderr=f"numba-lab: the code left {reason}. A fresh worker takes the next run, so they "
+                         "cannot slow it down; join your threads (or let them finish) before the code returns.\n")
+        return reason
 
     def _run_steps(self) -> None:
         import numba
@@ -206,6 +310,7 @@ class JobRun:
                 exc = None
             except BaseException as e:  # noqa: BLE001 - learner code
                 exc = e
+            leave_if_forked()
         self.output(None, cap, None)
         if exc is not None:
             self.error(exc, "syntax" if isinstance(exc, SyntaxError) else "import")
@@ -225,6 +330,7 @@ class JobRun:
                     exc = None
                 except BaseException as e:  # noqa: BLE001
                     exc = e
+                leave_if_forked()
             self.output(None, cap, None)
             if exc is not None:
                 self.error(exc, "setup")
@@ -276,6 +382,7 @@ class JobRun:
                 exc = None
             except BaseException as e:  # noqa: BLE001
                 exc = e
+            leave_if_forked()
         if exc is None and is_expr:
             try:
                 result = repr(value)
@@ -328,6 +435,9 @@ class JobRun:
         if job.kind == "cuda":
             self._cuda_views()
             return
+        cached = bool(results) and views.cache_hits(self.entry_obj) > 0 and job.target != "cuda"
+        if cached:
+            results, cached = self._uncached_for_views(results)
         if job.target == "cuda":  # a CUDA ufunc: Numba builds its kernels out of sight of these views
             where = "the CUDA simulator" if self.simulator else "the GPU"
             self.emit("types", text=f"# target='cuda': this ufunc runs as a CUDA kernel on {where}. The LLVM IR, "
@@ -340,9 +450,14 @@ class JobRun:
                     fields = views.ir_view(results, view, modules)
                     if view == "llvm":
                         self.seen_vectorized = fields["vectorized"]
+                    if cached:
+                        mark = ";" if view == "llvm" else "#"
+                        what = "LLVM IR" if view == "llvm" else "assembly"
+                        fields["text"] = f"{mark} {views.CACHE_NOTE.format(what=what)}\n{fields['text']}"
                     self.emit(view, **fields)
                 elif view == "types":
-                    self.emit("types", **views.types_view(results))
+                    note = f"# {views.CACHE_NOTE.format(what='type annotation')}" if cached else ""
+                    self.emit("types", **views.types_view(results, note))
                 elif view == "parallel" and (self._parallel_wanted()):
                     fields = views.parallel_view(results)
                     if job.target == "parallel" and job.kind == "vectorize":
@@ -356,6 +471,23 @@ class JobRun:
             self.seen_vectorized = views.ir_view(results, "llvm", modules)["vectorized"]
         if self.parallel_loops is None and any(c.get("kind") == "parallel_loop" for c in job.checks):
             self.parallel_loops = views.parallel_view(results)["loops"]
+
+    def _uncached_for_views(self, results):
+        """The entry came from the disk cache, which keeps no IR: compile a copy without the cache
+        (its compile time is not the job's) and show that. Returns (results, whether they are the copy)."""
+        from lab.engine import views
+
+        before = self._listened() + views.BUILD_SECONDS[0]
+        try:
+            with Capture(self.job.output_cap):
+                fresh = views.uncached_results(self.entry_obj)
+        except Exception as exc:  # noqa: BLE001 - the views then say what is missing
+            fresh = None
+            self.emit("output", call=None, stdout="", result=None, truncated=False,
+                      stderr=f"numba-lab: could not compile an uncached copy for the views: {type(exc).__name__}: {exc}\n")
+        finally:
+            self.view_compile_s += self._listened() + views.BUILD_SECONDS[0] - before
+        return (fresh, True) if fresh else (results, False)
 
     def _parallel_wanted(self) -> bool:
         o = self.opts
@@ -397,7 +529,7 @@ class JobRun:
             self.error(exc, "timing")
             return
         self.speedup = fields["speedup"]
-        self.emit("timings", **fields)
+        self.emit("timings", **fields, **self.cache_fields())
 
     def _checks(self) -> None:
         from lab.engine import views
@@ -416,6 +548,25 @@ class JobRun:
                 res = run_check(check, seen)
             self.check_results.append(res)
             self.emit("check", **res)
+
+
+def _compile_signal(ev_module, emit):
+    """A listener that emits `compiling` (active true/false) when the outermost compile starts and ends."""
+
+    class CompileSignal(ev_module.Listener):
+        depth = 0
+
+        def on_start(self, event) -> None:
+            self.depth += 1
+            if self.depth == 1:
+                emit("compiling", active=True)
+
+        def on_end(self, event) -> None:
+            self.depth = max(0, self.depth - 1)
+            if self.depth == 0:
+                emit("compiling", active=False)
+
+    return CompileSignal()
 
 
 def _cuda_event_module():
@@ -441,6 +592,10 @@ def _warm_up(simulator: bool) -> dict:
 
         import numpy as np
 
+        if simulator:
+            from lab.engine import cudaside
+
+            cudaside.install_simulator_hook()
         _warm[1, 1](np.zeros(4))
     else:
         @numba.njit(cache=False)
@@ -452,6 +607,7 @@ def _warm_up(simulator: bool) -> dict:
     from lab.engine import views
 
     views.install_ufunc_hook()
+    views.install_cache_hook()
     import lab.engine.timing  # noqa: F401
     import lab.engine.checks  # noqa: F401
     return {"import_s": import_s, "warm_s": time.perf_counter() - t, "numba": numba.__version__}
@@ -465,7 +621,7 @@ def _cleanup_after_job(module_name: str) -> None:
         except (OSError, ValueError):
             pass
     signal.setitimer(signal.ITIMER_REAL, 0)
-    limits.kill_group_members()
+    limits.kill_job_processes()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -476,13 +632,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work-dir", required=True)
     args = ap.parse_args(argv)
     limits.worker_setup(args.parent)
-    threading.Thread(target=_watch_parent, args=(args.parent,), daemon=True).start()
-    os.set_inheritable(args.events_fd, False)
+    WORKER_PID[0] = os.getpid()
+    threading.Thread(target=_watch_parent, args=(args.parent,), daemon=True, name="lab-parent-watch").start()
+    os.set_inheritable(args.events_fd, False)  # O_CLOEXEC: a subprocess the code starts never gets them
     os.set_inheritable(args.jobs_fd, False)
+    # ...and a plain os.fork() child closes them at once, so it can neither hold the event pipe open
+    # (the runner would wait for EOF on it) nor read the worker's next job
+    os.register_at_fork(after_in_child=lambda: _close_in_child(args.events_fd, args.jobs_fd))
     chan = Channel(args.events_fd)
     simulator = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
     sys.dont_write_bytecode = True
     info = _warm_up(simulator)
+    OWN_THREADS.update(t.ident for t in threading.enumerate() if t.is_alive())
     info.update(pid=os.getpid(), simulator=simulator)
     if os.environ.get("NUMBA_LAB_CUDA_WORKER"):
         from lab.engine import cudaside
@@ -495,6 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     while True:
         chunk = jobs.read(1 << 16)
         if not chunk:
+            limits.kill_job_processes()
             return 0
         buf += chunk
         while b"\n" in buf:
@@ -510,6 +672,7 @@ def main(argv: list[str] | None = None) -> int:
                 run.emit("done", ok=False, elapsed_ms=(time.perf_counter() - run.t0) * 1000,
                          simulator=simulator, cause=None)
             finally:
+                leave_if_forked()
                 limits.job_limits(None)
                 _cleanup_after_job(run.module_name)
 

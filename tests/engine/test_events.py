@@ -218,6 +218,41 @@ async def test_cuda_simulator_job(runner):
     assert events[-1]["ok"]
 
 
+RAISING_KERNEL = """from numba import cuda
+
+
+@cuda.jit
+def add(x, y, out):
+    i = cuda.grid(1)
+    if i < x.shape[0]:
+        out[i] = x[i] + y[i] + "a"
+"""
+
+
+async def test_cuda_simulator_thread_exceptions_are_one_error_with_the_learners_line(runner):
+    # lesson 11 step 2 with a str added: NumPy's ufunc error cannot be rebuilt by the simulator with a
+    # thread-naming message; every thread used to print its own traceback and the run said ok
+    job = Job(source=RAISING_KERNEL, entry="add", kind="cuda", target="cuda",
+              setup="x = np.arange(100.0)\ny = 2 * x\nout = np.zeros(100)",
+              calls=["add[2, 64](x, y, out)", "'not reached'"], views=["ptx", "types"])
+    events = await collect(runner, job)
+    err = one(events, "error")
+    assert err["line"] == 8 and err["source_line"].strip() == 'out[i] = x[i] + y[i] + "a"'
+    assert "ufunc 'add'" in err["summary"] and "CUDA simulator's thread tid=" in err["full"]
+    assert not any("Exception in thread" in o["stderr"] for o in by_type(events, "output"))
+    assert [o["call"] for o in by_type(events, "output")] == ["add[2, 64](x, y, out)"]
+    assert events[-1]["ok"] is False
+
+
+async def test_cuda_simulator_index_error_still_names_the_thread(runner):
+    src = RAISING_KERNEL.replace(' + "a"', "").replace("    if i < x.shape[0]:\n    ", "")
+    job = Job(source=src, entry="add", kind="cuda", target="cuda",
+              setup="x = np.arange(100.0)\ny = 2 * x\nout = np.zeros(100)", calls=["add[2, 64](x, y, out)"],
+              views=[])
+    err = one(await collect(runner, job), "error")
+    assert err["etype"] == "IndexError" and "tid=[" in err["summary"] and err["line"] == 7
+
+
 async def test_timing_loops_are_sized_after_the_compiling_first_call(runner):
     # No calls before timing: the first timed call compiles. It must not size the loops, or every
     # later "repeat" is a single microsecond call dominated by the clock's own overhead.

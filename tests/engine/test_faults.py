@@ -32,6 +32,7 @@ async def test_infinite_loop_times_out(runner):
     events = await run_fault(runner, src, ["f(3)"], timeout_s=2.0)
     err = one(events, "error")
     assert err["etype"] == "Timeout" and err["stage"] == "worker" and err["hint"]
+    assert err["summary"].startswith("stopped after 2 s") and "endless loop" in err["hint"]  # compiled, then looped
     assert events[-1]["cause"] == "timeout"
 
 

@@ -110,6 +110,10 @@ def inc(a):
         a[i] += 1
 """
 
+CACHED = SUM.replace("@njit", "@njit(cache=True)")
+
+RAISING = INC.replace("a[i] += 1", 'a[i] += "a"')
+
 SIZES = [1_000, 10_000, 100_000]
 
 
@@ -130,6 +134,12 @@ def _jobs() -> dict[str, Job]:
         "cuda": Job(source=INC, entry="inc", kind="cuda", target="cuda", setup="import numpy as np\na = np.zeros(8)",
                     calls=["inc[1, 8](a)", "a.sum()"], timing=Timing(call="inc[1, 8](a)", baseline=False),
                     workfile="results/inc"),
+        "cuda_raise": Job(source=RAISING, entry="inc", kind="cuda", target="cuda", setup="import numpy as np\na = np.zeros(8)",
+                          calls=["inc[1, 8](a)"], views=["ptx", "types"], workfile="results/inc_raise"),
+        # the same cache=True job twice: the second loads from the disk cache (NUMBA_CACHE_DIR is per test session)
+        **{name: Job(source=CACHED, entry="total", setup="import numpy as np\na = np.arange(1000.0)", calls=["total(a)"],
+                     views=["llvm", "asm", "types"], timing=Timing(call="total(a)", baseline=False, budget_s=0.2),
+                     workfile="results/cached") for name in ("cache_first", "cache_again")},
         "typing_error": Job(source=TYPO, entry="add", calls=["add(2, 3)"], views=["llvm"], workfile="results/typo"),
         "output": Job(source=PRINTS, entry="square", calls=["square(7)", "shout(3)", "print('to stdout')",
                                                              "import sys; sys.stderr.write('warned\\n')"],

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from lab.ui.results.format import fmt_seconds, fmt_speedup
+from lab.ui.results.timings import timing_rows
 from tests.ui.results_app import ResultsApp
 from tests.ui.results_jobs import real_events
 
@@ -202,6 +203,46 @@ async def test_cuda_job_simulator_label_or_real_ptx():
             assert ptx and app.panel.tabs.get_tab("ptx").display
             assert app.panel.pane("ptx").view.text.rstrip() == ptx[0]["text"].expandtabs(8).rstrip()
             assert "simulator" not in app.panel.summary_text()
+
+
+async def test_cuda_simulator_ir_tabs_say_the_simulator_runs_kernels_as_python():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("cuda")
+        app.feed(events)
+        await pilot.pause()
+        for tab in ("llvm", "asm"):
+            note = app.panel.empty_note(tab)
+            if events[0]["simulator"]:
+                assert "simulator: it runs kernels as Python" in note and "NVIDIA GPU" in note, note
+            else:
+                assert "simulator" not in note
+
+
+async def test_cuda_kernel_whose_threads_raise_fails_with_one_error():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        events = real_events("cuda_raise")
+        app.feed(events)
+        await pilot.pause()
+        assert app.panel.state == "failed" and len(app.panel.pane("errors").errors) == 1
+        assert "✓" not in app.panel.summary_text()
+
+
+async def test_a_function_loaded_from_the_disk_cache_says_so_instead_of_0_ns():
+    app = ResultsApp()
+    async with app.run_test(size=SIZE) as pilot:
+        real_events("cache_first")
+        events = real_events("cache_again")
+        assert of(events, "compiled")[0]["from_cache"] is True
+        app.feed(events)
+        await pilot.pause()
+        first = app.panel.pane("output").view.lines[0]
+        assert first.startswith("loaded from cache in ") and first.endswith("(nopython)"), first
+        assert "0 ns" not in first
+        rows = dict(timing_rows(of(events, "timings")[0]))
+        assert rows["compile"].startswith("loaded from cache in ")
+        assert "define" in app.panel.pane("llvm").view.text
 
 
 async def test_megabyte_lines_are_cut_for_display_and_say_how_much():

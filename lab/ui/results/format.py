@@ -24,6 +24,16 @@ def fmt_ms(ms: float | None) -> str:
     return "—" if ms is None else fmt_seconds(float(ms) / 1000.0)
 
 
+def compile_words(ev: dict) -> str:
+    """Compile time of a compiled/timings event: '87.8 ms'; with Numba's disk cache (no compile
+    happens, so 0 ns would mislead) 'loaded from cache in 1.75 ms', or both when only part was cached."""
+    compiled = fmt_ms(ev.get("compile_ms"))
+    if not ev.get("from_cache"):
+        return compiled
+    loaded = f"loaded from cache in {fmt_ms(ev.get('cache_load_ms'))}"
+    return f"{compiled}, {loaded}" if ev.get("compile_ms") else loaded
+
+
 def fmt_speedup(x: float | None) -> str:
     """38.2x, 1.05x, 0.42x (slower), '—' when there is no baseline."""
     if x is None:

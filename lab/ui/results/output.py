@@ -12,7 +12,7 @@ from textual.widgets import Static
 from lab.ui.plain import line, lines
 
 from .base import ResultPane, SearchablePane
-from .format import fmt_ms
+from .format import compile_words
 
 _TRUNC_RE = re.compile(r"^\[\.\.\. \d+ bytes truncated \.\.\.\]$")
 
@@ -42,8 +42,10 @@ class OutputPane(SearchablePane):
     def add_compiled(self, ev: dict) -> None:
         sigs = ev.get("signatures") or []
         mode = ev.get("mode") or "?"
-        if sigs:
-            self._add(f"compiled ({mode}) in {fmt_ms(ev.get('compile_ms'))}", "note")
+        if sigs and ev.get("from_cache") and not ev.get("compile_ms"):
+            self._add(f"{compile_words(ev)} ({mode})", "note")
+        elif sigs:
+            self._add(f"compiled ({mode}) in {compile_words(ev)}", "note")
         else:
             self._add("CUDA simulator: kernels run as Python, nothing is compiled" if ev.get("simulator")
                       else f"{mode}: nothing compiled yet (no call reached the function)", "note")

@@ -39,6 +39,8 @@ EMPTY_NOTES = {
     "timings": "No timings: this step does not time its code.",
     "ptx": "No PTX from this run: PTX comes from a real GPU only.",
 }
+SIMULATOR_NOTE = ("No {name} on the CUDA simulator: it runs kernels as Python, so there is no LLVM IR, assembly "
+                  "or PTX to show. Run the step on a machine with an NVIDIA GPU to see them.")
 
 
 class ResultsPanel(Widget):
@@ -173,6 +175,8 @@ class ResultsPanel(Widget):
         name = TABS[tab][0]
         if self.job_id is None:
             return f"No {name} yet: it comes with the next run (F5 runs the step)."
+        if self.simulator and tab in ("llvm", "asm", "ptx"):
+            return SIMULATOR_NOTE.format(name=name)
         if self.state in ("compiling", "running"):
             return f"No {name} yet: this run is still going ({name} comes {'last' if tab == 'timings' else 'when it is ready'})."
         return EMPTY_NOTES[tab]

@@ -13,7 +13,7 @@ from textual_plotext import PlotextPlot
 from lab.ui.plain import lines, plain
 
 from .base import ResultPane
-from .format import fmt_ms, fmt_seconds, fmt_speedup
+from .format import compile_words, fmt_ms, fmt_seconds, fmt_speedup
 
 
 def timing_rows(ev: dict) -> list[tuple[str, str]]:
@@ -23,7 +23,7 @@ def timing_rows(ev: dict) -> list[tuple[str, str]]:
     py = ev.get("python")
     rows = [("speed-up", fmt_speedup(ev.get("speedup")))] if py else []
     rows += [
-        ("compile", fmt_ms(ev.get("compile_ms"))),
+        ("compile", compile_words(ev)),
         ("first call", fmt_ms(ev.get("first_call_ms"))),
         ("steady min", fmt_seconds(jit.get("min_s"))),
         ("steady median", fmt_seconds(jit.get("median_s"))),
