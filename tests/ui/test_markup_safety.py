@@ -217,3 +217,26 @@ async def test_external_text_is_shown_as_written_everywhere(tmp_path, s):
         await pilot.pause()
         assert app.is_running
     assert app.return_code in (None, 0)
+
+
+async def test_checking_lesson_4s_exercise_on_the_starter_shows_the_array_repr():
+    # the known crash: F8 on the untouched starter of lesson 4's last step; the failed check's message
+    # holds an array repr ("array([[9.99e+02, ..."), the Checks pane raised MarkupError, the error toast
+    # put the exception text into markup again and the app exited
+    from lab.lessons import builtin_lessons_dir
+
+    app = app_for(engine=True, lesson_dirs=[builtin_lessons_dir()])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.runner is not None, 120, "the engine")
+        lesson = app.catalog.lessons[3]
+        screen = await open_step(pilot, lesson.id, len(lesson.steps) - 1)
+        await wait_until(pilot, lambda: screen.status.job_note.startswith(("✓", "✗")), 120, "the first run")
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: screen.results.pane("checks").checks and screen.status.job_note.startswith(
+            ("✓", "✗")) or not app.is_running, 120, "the check")
+        assert app.is_running and screen.status.job_note != "run failed"
+        failed = [c for c in screen.results.pane("checks").checks if not c.get("passed")]
+        assert failed and "array([[" in failed[0]["message"]
+        screen.results.show_tab("checks")
+        await shows(pilot, "array([[", "checks pane")
+        assert screen.status.job_note.startswith("✗")
