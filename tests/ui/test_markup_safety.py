@@ -155,6 +155,9 @@ async def test_external_text_is_shown_as_written_everywhere(tmp_path, s):
         await open_step(pilot, "nasty", 1)
         screen = app.screen
         await shows(pilot, f"L {s} L", "lock reasons")
+        await pilot.hover("#opt-parallel")  # the locked toggle's tooltip quotes the lesson's reason
+        await shows(pilot, f"locked here: L {s} L", "tooltip")
+        await pilot.hover("#lesson-header")
         await pilot.press("ctrl+g")
         await shows(pilot, f"H {s} H", "hints")
         panel = screen.results
