@@ -243,3 +243,12 @@ async def test_checking_lesson_4s_exercise_on_the_starter_shows_the_array_repr()
         screen.results.show_tab("checks")
         await shows(pilot, "array([[", "checks pane")
         assert screen.status.job_note.startswith("✗")
+
+
+async def test_textuals_own_ctrl_c_hint_reads_right_in_plain_toasts():
+    # every toast is plain text (LabApp.notify): Textual's "Press [b]ctrl+q[/b] to quit" is said without markup
+    app = app_for(engine=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await toasted(pilot, "Press ctrl+q to quit the app", "ctrl+c hint")
