@@ -79,6 +79,13 @@ class LabApp(App):
         default, and toasts carry exception text, lesson titles, file names); notifying never raises."""
         notify_plain(super(), message, title=title, severity=severity, timeout=timeout)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c (a reflex for quitting) says which key quits: Textual's own words, minus their markup."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
+
     # ------------------------------------------------------------ start / stop
     def on_mount(self) -> None:
         from lab.ui.screens.lesson_list import LessonListScreen

@@ -93,7 +93,7 @@ async def test_worker_timeout_is_reported_with_its_cause():
         await pilot.pause()
         assert app.panel.state == "failed"
         assert "Timeout" in app.panel.summary_text()
-        text = app.panel.query_one(".error-text", Static).content
+        text = str(app.panel.query_one(".error-text", Static).content)
         assert "stopped after 2 s" in text and "endless loop" in text
         assert app.jumps == []
 
