@@ -13,6 +13,7 @@ from ui_support import app_for
 async def _open_add_step(pilot) -> None:
     pilot.app.open_lesson("alpha", 1)
     await pilot.pause()
+    pilot.app.screen.editor.cursor_blink = False  # a blinking cursor made the picture depend on timing
     pilot.app.screen.editor.focus()
     await pilot.pause()
 

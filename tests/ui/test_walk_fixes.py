@@ -314,13 +314,15 @@ async def test_status_line_keeps_the_draft_note_at_80_columns():
         await pilot.press("x")
         await pilot.pause()
         shown = str(screen.status.render())
-        assert "editing…" in shown and "IndentationError (line 1)" in shown
+        assert screen.status.draft_note in shown and "IndentationError (line 1)" in shown
         assert len(shown) <= 78 and "Numba 0.68.1" not in shown
         assert "Numba 0.68.1" in screen.status.status_text()  # the full line (wide terminals)
         await pilot.resize_terminal(160, 40)
         await pilot.pause(0.2)
         shown = str(screen.status.render())
-        assert "Numba 0.68.1" in shown and "CUDA simulator" in shown and "editing…" in shown
+        # the 1 s draft timer may have saved by now on a busy box: whichever note is current must show
+        assert screen.status.draft_note in ("editing…", "saved")
+        assert "Numba 0.68.1" in shown and "CUDA simulator" in shown and screen.status.draft_note in shown
 
 
 async def test_lesson_list_shows_where_to_resume_at_80x24():
