@@ -34,18 +34,6 @@ class Catalog:
         return -1
 
 
-def load_catalog(dirs: list[Path]) -> Catalog:
-    """Every lesson in `dirs`; a broken file or folder becomes a message (file:line:col), never an
-    exception, and the others still load."""
-    from lab.lessons import load_lessons
-
-    try:
-        result = load_lessons(list(dirs))
-    except Exception as exc:  # a loader bug: show it, keep the lab usable
-        return Catalog([], [f"lesson loader failed: {type(exc).__name__}: {exc}"])
-    return Catalog(list(result.lessons), [str(e) for e in result.errors])
-
-
 SYNC_FILES = 32  # up to this many files load before the first frame (the built-ins: ~0.2 s); more load in a thread
 BATCH_S = 0.2  # the loader thread hands lessons to the UI at most this often
 
