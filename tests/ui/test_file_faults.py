@@ -267,3 +267,17 @@ def test_real_presenter_app_removes_its_file_on_signal(tmp_path, signame):
         assert not path.exists()
     finally:
         term.close()
+
+
+async def test_markup_in_an_unknown_presenter_lesson_id_is_plain_text(tmp_path):
+    path = tmp_path / "present.json"
+    path.write_text('{"lesson": "[/b]nope", "step": 1}')
+    app = app_for(engine=False, follow=str(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        banner = app.screen.query_one(FollowBanner)
+        await wait_until(pilot, lambda: "[/b]nope" in str(banner.render()), 10, "banner")
+        await pilot.press("ctrl+j")  # not in our folders: a toast naming the raw id
+        await pilot.pause(0.3)
+        assert any("[/b]nope" in n.message for n in app._notifications)
+        await _answers_keys(pilot)
+        assert app.is_running
