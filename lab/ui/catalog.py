@@ -84,10 +84,10 @@ class CatalogLoader:
                 if worker.is_cancelled:
                     return
                 lesson = loader.add(path)
-                time.sleep(0)  # let the UI thread take the GIL between files
+                time.sleep(0.002)  # between files the UI thread has the GIL to itself: keys stay prompt
                 if lesson is not None:
                     batch.append(lesson)
-                if time.monotonic() - last >= BATCH_S:
+                if time.monotonic() - last >= BATCH_S or (batch and len(loader.result.lessons) == 1):  # first: at once
                     errors, sent_errors = loader.result.errors[sent_errors:], len(loader.result.errors)
                     if not self._post(self._arrived, batch, [str(e) for e in errors], done):
                         return

@@ -76,6 +76,7 @@ def big_pack(n: int = BIG_PACK, cols: int = 120, rows: int = 36) -> list[Row]:
         frame = app.wait_for(FIRST_FRAME, 60)
         if frame is None:
             raise RuntimeError(f"no first frame with {n} lesson files:\n{app.text()[-2000:]}")
+        app.wait_for(r"loading lessons: \d+ of", 10)  # the key goes in while files are still loading
         sent = app.seconds()
         app.send(b"\x1bOP")  # F1
         key = app.wait_for(HELP_OPEN, 60)
