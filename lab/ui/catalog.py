@@ -87,7 +87,8 @@ class CatalogLoader:
                 time.sleep(0.002)  # between files the UI thread has the GIL to itself: keys stay prompt
                 if lesson is not None:
                     batch.append(lesson)
-                if time.monotonic() - last >= BATCH_S or (batch and len(loader.result.lessons) == 1):  # first: at once
+                first = batch and len(loader.result.lessons) == 1  # the first lesson shows at once
+                if first or time.monotonic() - last >= BATCH_S:
                     errors, sent_errors = loader.result.errors[sent_errors:], len(loader.result.errors)
                     if not self._post(self._arrived, batch, [str(e) for e in errors], done):
                         return
