@@ -435,7 +435,7 @@ def check_lessons(args) -> list[Finding]:
         return [Finding("lessons", "FAIL", f"cannot work out the lesson folders: {exc}")]
     total = 0
     for d in dirs:
-        if not d.exists():
+        if not d.exists() and not d.is_symlink():  # a looping or dangling link: the loader says which
             out.append(Finding("lessons", "FAIL", f"{d}: no such folder", data={"dir": str(d)}))
             continue
         try:
@@ -463,9 +463,10 @@ def check_follow(args) -> list[Finding]:
     out: list[Finding] = []
     now = time.time()
     for path in follow.discover_present_files():
-        state = follow.read_follow(path)
-        if state is None:
-            out.append(Finding("follow", "warn", f"{path}: not a readable presenter file",
+        try:
+            state = follow.read_presenter(path, expect_uid=follow.presenter_uid(path))
+        except follow.FollowError as exc:
+            out.append(Finding("follow", "warn", f"{path}: not a usable presenter file ({exc})",
                                hint="a presenter that crashed leaves it; its owner can delete it"))
             continue
         age = (now - state.ts) / 60 if state.ts else 0

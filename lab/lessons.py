@@ -28,8 +28,8 @@ from lab.paths import builtin_lessons_dir
 from lab.lesson_yaml import LessonError, TooBig, locate, os_problem, plain, read_yaml, validation_errors
 
 __all__ = ["Lesson", "Step", "TimingSpec", "ExpectError", "LessonError", "LessonFileError", "LoadResult",
-           "load_lessons", "load_lesson_file", "lesson_files", "scan_lesson_dirs", "LessonLoader", "builtin_lessons_dir", "lesson_json_schema",
-           "schema_main"]
+           "load_lessons", "load_lesson_file", "lesson_files", "scan_lesson_dirs", "LessonLoader",
+           "builtin_lessons_dir", "lesson_json_schema", "schema_main"]
 
 SCHEMA_ID = "https://numba-lab.invalid/lesson.schema.json"
 

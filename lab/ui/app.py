@@ -227,7 +227,7 @@ class LabApp(App):
         lesson = self.catalog.find(target.lesson)
         if lesson is None:
             self.notify(f"The instructor's lesson {target.lesson!r} is not in your lesson folders.",
-                        severity="warning")
+                        severity="warning", markup=False)  # the id comes from another user's file
             return
         self.open_lesson(lesson.id, max(0, int(target.step) - 1))
 

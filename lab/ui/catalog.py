@@ -35,18 +35,6 @@ class Catalog:
         return -1
 
 
-def load_catalog(dirs: list[Path]) -> Catalog:
-    """Every lesson in `dirs`; a broken file or folder becomes a message (file:line:col), never an
-    exception, and the others still load."""
-    from lab.lessons import load_lessons
-
-    try:
-        result = load_lessons(list(dirs))
-    except Exception as exc:  # a loader bug: show it, keep the lab usable
-        return Catalog([], [f"lesson loader failed: {describe(exc)}"])
-    return Catalog(list(result.lessons), [str(e) for e in result.errors])
-
-
 SYNC_FILES = 32  # up to this many files load before the first frame (the built-ins: ~0.2 s); more load in a thread
 BATCH_S = 0.2  # the loader thread hands lessons to the UI at most this often
 
@@ -97,10 +85,11 @@ class CatalogLoader:
                 if worker.is_cancelled:
                     return
                 lesson = loader.add(path)
-                time.sleep(0)  # let the UI thread take the GIL between files
+                time.sleep(0.002)  # between files the UI thread has the GIL to itself: keys stay prompt
                 if lesson is not None:
                     batch.append(lesson)
-                if time.monotonic() - last >= BATCH_S:
+                first = batch and len(loader.result.lessons) == 1  # the first lesson shows at once
+                if first or time.monotonic() - last >= BATCH_S:
                     errors, sent_errors = loader.result.errors[sent_errors:], len(loader.result.errors)
                     if not self._post(self._arrived, batch, [str(e) for e in errors], done):
                         return

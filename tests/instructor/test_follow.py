@@ -218,7 +218,8 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize("text, why", BAD_FILES, ids=[f"bad{i}-{why.split()[0]}" for i, (_, why) in enumerate(BAD_FILES)])
+@pytest.mark.parametrize("text, why", BAD_FILES,
+                         ids=[f"bad{i}-{why.split()[0]}" for i, (_, why) in enumerate(BAD_FILES)])
 def test_bad_presenter_files_are_ignored_with_a_reason(tmp_path, text, why):
     path = tmp_path / "p.json"
     path.write_bytes(text if isinstance(text, bytes) else text.encode())

@@ -240,3 +240,44 @@ async def test_presenter_is_told_when_publishing_fails(tmp_path):
         await pilot.pause()
         assert sum("cannot publish" in n.message for n in app._notifications) == 1
         await _answers_keys(pilot)
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_real_presenter_app_removes_its_file_on_signal(tmp_path, signame):
+    """`numba-lab --present FILE` in a real terminal: SIGTERM (kill) or SIGHUP (the terminal closed)
+    removes the presenter file, so followers see "not presenting" instead of a stale place."""
+    import signal
+    import time
+
+    from tests.benchmarks.ptyapp import PtyApp
+
+    path = tmp_path / "present.json"
+    term = PtyApp(tmp_path / "home", args=["--no-builtin", "--lessons", str(TINY), "--cuda", "off",
+                                           "--present", str(path)])
+    term.start()
+    try:
+        assert term.wait_for(r"Alpha", 60) is not None, term.text()[-2000:]
+        term.send(b"\r")  # open the first lesson: the presenter publishes
+        deadline = time.monotonic() + 60
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert path.exists(), term.text()[-2000:]
+        os.kill(term.proc.pid, getattr(signal, signame))
+        term.proc.wait(30)
+        assert not path.exists()
+    finally:
+        term.close()
+
+
+async def test_markup_in_an_unknown_presenter_lesson_id_is_plain_text(tmp_path):
+    path = tmp_path / "present.json"
+    path.write_text('{"lesson": "[/b]nope", "step": 1}')
+    app = app_for(engine=False, follow=str(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        banner = app.screen.query_one(FollowBanner)
+        await wait_until(pilot, lambda: "[/b]nope" in str(banner.render()), 10, "banner")
+        await pilot.press("ctrl+j")  # not in our folders: a toast naming the raw id
+        await pilot.pause(0.3)
+        assert any("[/b]nope" in n.message for n in app._notifications)
+        await _answers_keys(pilot)
+        assert app.is_running

@@ -12,6 +12,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lab.ui.plain import lines, plain
+from lab.ui.screens.one_line_options import OneLineOptionList
 from lab.ui.status.follow_banner import FollowBanner
 from lab.ui.status.status_bar import StatusBar
 
@@ -47,7 +48,7 @@ class LessonListScreen(Screen):
         yield FollowBanner()
         yield Static("[b]numba-lab[/b] — pick a lesson (enter), F1 for help", id="list-header")
         with Vertical(id="list-body"):
-            yield OptionList(id="lessons")
+            yield OneLineOptionList(id="lessons")
             yield Static("", id="lesson-summary")
             yield Static("", id="load-errors", markup=False)
         yield StatusBar(id="status")
@@ -74,24 +75,8 @@ class LessonListScreen(Screen):
         app = self.app
         options = self.query_one("#lessons", OptionList)
         keep = None if follow_last else options.highlighted
-        options.clear_options()
-        width = self._row_width()
-        rows = []
-        for number, lesson in enumerate(app.catalog.lessons, 1):
-            status = app.progress.lesson_status(lesson.id, [s.id for s in lesson.steps])
-            done = sum(1 for s in lesson.steps if app.progress.step_state(lesson.id, s.id).status == "done")
-            rows.append((number, lesson, status, done))
-        # one progress form for the whole list: the short one ("0/5 · new") when any row needs it
-        short = any(len(f" x {n:>2}. {l.title}") + len(progress_tail(d, len(l.steps), WORDS[st], False)) > width
-                    for n, l, st, d in rows)
-        for number, lesson, status, done in rows:
-            mark, colour = MARKS[status]
-            tail = progress_tail(done, len(lesson.steps), WORDS[status], short)
-            options.add_option(Option(lesson_row(mark, colour, number, lesson.title, tail, width), id=lesson.id))
-        errors = app.catalog.errors
-        err = self.query_one("#load-errors", Static)
-        err.update(lines(["Some lesson files could not be loaded:", *errors]) if errors else "")
-        err.display = bool(errors)
+        options.set_options(self._rows(app.catalog.lessons, 1))  # one update: 10,000 add_option calls take seconds
+        self._show_errors()
         self._show_loading()
         if not app.catalog.lessons:
             empty = "loading lessons…" if app.catalog.loading else "no lessons found (see --lessons / --no-builtin)"
@@ -106,30 +91,42 @@ class LessonListScreen(Screen):
         self._show_summary(options.highlighted)
 
     # ------------------------------------------------------------ a big pack arriving from the loader thread
+    def _rows(self, lessons: list, first: int, short: bool | None = None) -> list[Option]:
+        """One option per lesson, numbered from `first`. `short`: the progress form; None picks one
+        for all these rows (the short one, "0/5 · new", when any row needs it)."""
+        app = self.app
+        width = self._row_width()
+        rows = []
+        for number, lesson in enumerate(lessons, first):
+            status = app.progress.lesson_status(lesson.id, [s.id for s in lesson.steps])
+            done = sum(1 for s in lesson.steps if app.progress.step_state(lesson.id, s.id).status == "done")
+            rows.append((number, lesson, status, done))
+        if short is None:
+            short = any(len(f" x {n:>2}. {l.title}") + len(progress_tail(d, len(l.steps), WORDS[st], False)) > width
+                        for n, l, st, d in rows)
+        return [Option(lesson_row(*MARKS[status], number, lesson.title,
+                                  progress_tail(done, len(lesson.steps), WORDS[status], short), width), id=lesson.id)
+                for number, lesson, status, done in rows]
+
+    def _show_errors(self) -> None:
+        errors = self.app.catalog.errors
+        err = self.query_one("#load-errors", Static)
+        err.update(lines(["Some lesson files could not be loaded:", *errors]) if errors else "")
+        err.display = bool(errors)
+
     def lessons_arrived(self, batch: list) -> None:
         """Append the new lessons as rows (load order; lessons_loaded() sorts), keep the highlight."""
         if not self.is_mounted:
             return
         options = self.query_one("#lessons", OptionList)
-        lessons = self.app.catalog.lessons
-        first = len(lessons) - len(batch)
+        first = len(self.app.catalog.lessons) - len(batch)
         if batch and first == 0:
             options.clear_options()  # the "loading lessons…" placeholder
-        width = self._row_width()
-        rows = []
-        for number, lesson in enumerate(batch, first + 1):
-            status = self.app.progress.lesson_status(lesson.id, [s.id for s in lesson.steps])
-            done = sum(1 for s in lesson.steps if self.app.progress.step_state(lesson.id, s.id).status == "done")
-            tail = progress_tail(done, len(lesson.steps), WORDS[status], True)
-            rows.append(Option(lesson_row(*MARKS[status], number, lesson.title, tail, width), id=lesson.id))
-        options.add_options(rows)
+        options.add_options(self._rows(batch, first + 1, short=True))
         if batch and options.highlighted is None:
             options.highlighted = 0
             options.focus()
-        errors = self.app.catalog.errors
-        err = self.query_one("#load-errors", Static)
-        err.update(("Some lesson files could not be loaded:\n" + "\n".join(errors)) if errors else "")
-        err.display = bool(errors)
+        self._show_errors()
         self._show_loading()
 
     def lessons_loaded(self) -> None:
@@ -137,6 +134,9 @@ class LessonListScreen(Screen):
         if not self.is_mounted:
             return
         options = self.query_one("#lessons", OptionList)
+        if [o.id for o in options.options] == [l.id for l in self.app.catalog.lessons]:
+            self._show_loading()  # already in order (files named in lesson order): nothing to redraw
+            return
         index = options.highlighted
         shown = options.get_option_at_index(index).id if index is not None and options.option_count else None
         self.refill()
