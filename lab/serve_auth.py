@@ -160,7 +160,8 @@ class Guard:
             raise web.HTTPForbidden(text=FOREIGN_ORIGIN.format(origin=request.headers.get("Origin")))
         if not self.authorized(request):
             raise web.HTTPForbidden(text=REFUSED, headers={"Cache-Control": "no-store"})
-        if "token" in request.query and not self.proxied and not is_websocket and request.method == "GET" and request.path == "/":
+        first_load = request.method == "GET" and request.path == "/" and not is_websocket
+        if "token" in request.query and first_load and not self.proxied:
             return self.handoff(request)
         response = await handler(request)
         if not is_websocket and not request.path.startswith("/static/"):  # static files may be cached

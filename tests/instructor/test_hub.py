@@ -118,6 +118,13 @@ async def test_lab_behind_jupyter_server_proxy(tmp_path):
             assert (await _get(direct, "http://localhost/?token=" + token))[0] == 403  # header only, no cookie way
             status, _, headers = await _get(direct, "http://localhost/", headers={"Authorization": f"token {token}"})
             assert status == 200 and "Set-Cookie" not in headers  # what the proxy adds
+            # TLS ends at the hub: the Origin is matched on host and port, never another site's
+            auth = {"Authorization": f"token {token}", "Host": "hub.example.org"}
+            for origin, allowed in (("https://hub.example.org", True), ("http://hub.example.org", True),
+                                    ("https://evil.example", False), ("https://hub.example.org:8443", False),
+                                    ("https://hub.example.org.evil.example", False), ("null", False)):
+                status, body, _ = await _get(direct, "http://localhost/", headers={**auth, "Origin": origin})
+                assert (status == 200) is allowed and (allowed or "only the lab's own page" in body), origin
     finally:
         kids = []
         try:
