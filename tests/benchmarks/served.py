@@ -39,7 +39,8 @@ class Learner:
                    PYTHONPATH=str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""))
         self.proc = subprocess.Popen([sys.executable, "-m", "lab", "serve", "--socket", str(self.sock)], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(ROOT))
-        self.text = b""
+        self.raw = bytearray()
+        self.mark = 0  # where the screen output after the last keys begins
         self.session = self.ws = self.reader = None
 
     async def connect(self, timeout: float = 120.0) -> None:
@@ -66,22 +67,23 @@ class Learner:
     async def _read(self) -> None:
         import aiohttp
 
-        from tests.instructor.test_serve import ANSI
-
-        raw = b""
         async for msg in self.ws:
             if msg.type == aiohttp.WSMsgType.BINARY:
-                raw += msg.data
-                self.text = ANSI.sub(b"", raw[-200_000:])
+                self.raw += msg.data
 
     async def wait_for(self, wanted: bytes, timeout: float = 300.0) -> None:
+        """Until `wanted` is drawn after the last keys sent (escapes stripped a few times a second only:
+        the reader must stay cheap, it is not one of the measured processes but shares the cores)."""
+        from tests.instructor.test_serve import ANSI
+
         deadline = time.monotonic() + timeout
-        while wanted not in self.text:
+        while wanted not in ANSI.sub(b"", bytes(self.raw[self.mark:])):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{wanted!r} never appeared")
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.25)
 
     async def keys(self, data: str) -> None:
+        self.mark = len(self.raw)
         await self.ws.send_json(["stdin", data])
 
     async def close(self) -> None:
