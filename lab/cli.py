@@ -108,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-remote", action="store_true",
                    help="required to bind a non-loopback address (token only, plain HTTP: see the warning)")
     p.add_argument("--public-url", default=None)
+    p.add_argument("--base-path", default=None, metavar="PATH",
+                   help="behind a proxy that strips a path prefix (e.g. /user/NAME/numba-lab/): the page's URLs use it")
+    p.add_argument("--proxied", action="store_true",
+                   help="run under jupyter-server-proxy (set by the numba-lab entry point, lab.hub): socket only, "
+                        "token from the environment, added by the proxy")
     _add_lesson_dirs(p, sub=True)
 
     p = sub.add_parser("new-lesson", help="write a commented starter lesson that passes `numba-lab check`")

@@ -6,11 +6,15 @@ URL; after the first page load it lives in an HttpOnly cookie, see lab.serve_aut
 must come from the lab's own page (Origin), and by default it binds 127.0.0.1. `--socket` listens on
 a Unix socket of mode 600 instead, which no other local account can open at all; reach either from
 a laptop with an SSH tunnel. Binding any other address needs --allow-remote and prints a warning.
+`--proxied` is the mode lab.hub starts under jupyter-server-proxy (a socket, a path prefix, the token
+from the proxy's environment, added by the proxy to each request; see lab.serve_auth).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 import shlex
 import socket
 import sys
@@ -77,6 +81,28 @@ def public_url(args) -> str:
     return f"http://{host}:{args.port}"
 
 
+_BASE_PATH = re.compile(r"/[A-Za-z0-9/._~%@+-]*")
+
+
+def _proxied_problem(args, source: str, env: str) -> str | None:
+    """Why these arguments cannot run --proxied, or None. Never without a token, never on TCP, and only
+    in a private folder (jupyter-server-proxy's `unix_socket: True` makes one with mkdtemp, mode 700)."""
+    if not getattr(args, "socket", None):
+        return "--proxied listens only on a Unix socket: give --socket PATH"
+    if not getattr(args, "base_path", None):
+        return "--proxied needs --base-path (the path the proxy serves the lab under)"
+    if source != f"${env}":
+        return f"--proxied takes its token from ${env} (the proxy that sets it adds it to each request)"
+    folder = Path(args.socket).expanduser().absolute().parent
+    try:
+        st = folder.stat()
+    except OSError as exc:
+        return f"cannot use the socket folder {folder}: {paths.why(exc)}"
+    if st.st_uid != os.getuid() or st.st_mode & 0o077:
+        return f"--proxied needs a socket folder of our own with mode 700; {folder} is not"
+    return None
+
+
 def _fail(message: str, code: int = 2) -> int:
     print(f"numba-lab serve: {message}", file=sys.stderr)
     return code
@@ -90,6 +116,12 @@ def main(args) -> int:
     except serve_auth.TokenError as exc:
         return _fail(str(exc))
     on_socket = getattr(args, "socket", None) is not None
+    proxied = bool(getattr(args, "proxied", False))
+    base_path = getattr(args, "base_path", None)
+    if base_path is not None and not _BASE_PATH.fullmatch(base_path):
+        return _fail("--base-path must be a URL path such as /user/NAME/numba-lab/ (letters, digits, / . _ ~ % @ + -)")
+    if proxied and (problem := _proxied_problem(args, source, serve_auth.ENV)):
+        return _fail(problem)
     if on_socket and (args.host is not None or getattr(args, "allow_remote", False)):
         return _fail("--socket listens on a Unix socket only; it does not combine with --host or --allow-remote")
     host, port = args.host or "127.0.0.1", args.port
@@ -124,15 +156,23 @@ def main(args) -> int:
               "`numba-lab --present` and serve with --follow instead", file=sys.stderr)
     from lab.serve_server import LabServer
 
-    server = LabServer(shlex.join(lab_argv(args)), guard=serve_auth.Guard(token, getattr(args, "public_url", None)),
-                       host=host, port=port, sock=sock, public_url=url,
-                       fixed_url=bool(getattr(args, "public_url", None)))
+    guard = serve_auth.Guard(token, getattr(args, "public_url", None), proxied=proxied)
+    server = LabServer(shlex.join(lab_argv(args)), guard=guard, host=host, port=port, sock=sock, public_url=url,
+                       fixed_url=bool(getattr(args, "public_url", None)), base_path=base_path)
+    if proxied:
+        print(f"numba-lab serve: behind jupyter-server-proxy at {base_path} ({bound}); the proxy adds the token",
+              flush=True)
+        return _run(server, host, port, sock)
     fresh = "this start's secret token (a new one each start)" if source == "new" else f"the token from {source}"
     print(f"numba-lab serve: {url}/?token={token}\n"
           f"  ({bound}; Ctrl+C stops it)\n"
           f"  Open that URL in your browser: it carries {fresh}.\n"
           f"  From a laptop: {tunnel}\n"
           f"  then open the URL above on the laptop.", flush=True)
+    return _run(server, host, port, sock)
+
+
+def _run(server, host: str, port: int, sock) -> int:
     try:
         server.serve()
     except OSError as exc:

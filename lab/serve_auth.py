@@ -7,6 +7,12 @@ the cookie and a same-origin redirect to the URL without the token, so it never 
 bar, the history or a Referer. A request (above all the websocket) whose Origin is not the page's own
 origin is refused even with a valid cookie: a foreign page cannot drive the lab through the learner's
 browser.
+
+Behind jupyter-server-proxy (`proxied`, see lab.hub) the lab listens only on a Unix socket in a
+private folder and the proxy, which Jupyter's own login guards, adds the token to every request it
+forwards as an `Authorization: token ...` header. The browser never holds the lab's token: the URL
+and cookie ways in are closed, and no cookie is handed out. TLS ends at the hub, so the Origin is
+compared by host and port only (Jupyter has checked the websocket's Origin too).
 """
 
 from __future__ import annotations
@@ -89,9 +95,10 @@ def _origin_of(url: str) -> tuple[str, str] | None:
 class Guard:
     """The token and Origin checks for one `serve` start."""
 
-    def __init__(self, token: str, public_url: str | None = None):
+    def __init__(self, token: str, public_url: str | None = None, *, proxied: bool = False):
         self.token = token
         self.public_url = public_url
+        self.proxied = proxied
         # a name of its own per token: two labs served on one host (cookies ignore the port) never collide
         self.cookie = "numba-lab-" + hashlib.sha256(token.encode()).hexdigest()[:12]
         self.secure = bool(public_url and public_url.startswith("https:"))
@@ -102,6 +109,8 @@ class Guard:
     def authorized(self, request: web.BaseRequest) -> bool:
         auth = request.headers.get("Authorization", "")
         scheme, _, value = auth.partition(" ")
+        if self.proxied:  # only the proxy's header: the browser never sees this token
+            return scheme.lower() == "token" and self._matches(value.strip())
         return (self._matches(request.query.get("token"))
                 or self._matches(request.cookies.get(self.cookie))
                 or (scheme.lower() == "token" and self._matches(value.strip())))
@@ -125,6 +134,8 @@ class Guard:
         if origin is None:  # not a browser (browsers always send Origin on a websocket); the token still applies
             return True
         parsed = _origin_of(origin)
+        if parsed is not None and self.proxied:
+            return _same_host(parsed[1], request.headers.get("Host", ""))
         return parsed is not None and parsed in self.allowed_origins(request)
 
     def handoff(self, request: web.BaseRequest) -> web.Response:
@@ -149,12 +160,25 @@ class Guard:
             raise web.HTTPForbidden(text=FOREIGN_ORIGIN.format(origin=request.headers.get("Origin")))
         if not self.authorized(request):
             raise web.HTTPForbidden(text=REFUSED, headers={"Cache-Control": "no-store"})
-        if "token" in request.query and not is_websocket and request.method == "GET" and request.path == "/":
+        first_load = request.method == "GET" and request.path == "/" and not is_websocket
+        if "token" in request.query and first_load and not self.proxied:
             return self.handoff(request)
         response = await handler(request)
         if not is_websocket and not request.path.startswith("/static/"):  # static files may be cached
             _no_leak(response)
         return response
+
+
+def _same_host(origin_netloc: str, host: str) -> bool:
+    """Behind a proxy the scheme is unknown (TLS ends at the hub): the Origin's host must be the Host
+    the browser asked for, and its port the Host's port, or a default port when the Host has none."""
+    own = _origin_of(f"http://{host}")
+    if own is None:
+        return False
+    explicit = urlsplit(f"http://{host}").port is not None
+    o_host, _, o_port = origin_netloc.rpartition(":")
+    h_host, _, h_port = own[1].rpartition(":")
+    return o_host == h_host and (o_port == h_port if explicit else o_port in ("80", "443"))
 
 
 def _no_leak(response: web.StreamResponse) -> None:

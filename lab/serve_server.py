@@ -21,6 +21,16 @@ from textual_serve.server import Server, to_int
 from lab.serve_auth import Guard
 
 
+# textual.js reads data-session-websocket-url on window.onload; this runs before, when the body is parsed
+_WS_FROM_LOCATION = """<script>(function () {
+  var t = document.getElementById("terminal");
+  var u = new URL(t.dataset.sessionWebsocketUrl, window.location.href);
+  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+  t.dataset.sessionWebsocketUrl = u.href;
+})();</script>
+"""
+
+
 class PathOnlyAccessLog(AbstractAccessLogger):
     """One line per request without the query string, so `?token=` never reaches a log."""
 
@@ -30,9 +40,10 @@ class PathOnlyAccessLog(AbstractAccessLogger):
 
 class LabServer(Server):
     def __init__(self, command: str, *, guard: Guard, sock: socket.socket | None = None, fixed_url: bool = False,
-                 **kwargs: Any):
+                 base_path: str | None = None, **kwargs: Any):
         super().__init__(command, title="numba-lab", **kwargs)
         self.guard = guard
+        self.base_path = base_path  # behind a proxy that strips this path prefix (lab.hub): /user/NAME/numba-lab/
         self.sock = sock
         self.fixed_url = fixed_url  # --public-url: the page always points there (a proxy in front)
         self._sock_path = sock.getsockname() if sock is not None else None
@@ -51,6 +62,8 @@ class LabServer(Server):
         return f"{request.scheme}://{request.host}"
 
     async def handle_index(self, request: web.Request) -> web.Response:
+        if self.base_path is not None:
+            return self._index_under_prefix(request)
         base = self.page_base(request)
         router = request.app.router
         ws = base + str(router["websocket"].url_for())
@@ -62,6 +75,21 @@ class LabServer(Server):
             "application": {"name": self.title},
         }
         return aiohttp_jinja2.render_template("app_index.html", request, context)
+
+    def _index_under_prefix(self, request: web.Request) -> web.Response:
+        """The page behind a path-prefix proxy: static files by absolute path under the prefix, and the
+        websocket URL made absolute in the browser from its own location (ws: or wss: as the page was
+        loaded), since only the browser knows the scheme and host the hub is reached at."""
+        base = self.base_path.rstrip("/")
+        context = {
+            "font_size": to_int(request.query.get("fontsize", "16"), 16),
+            "app_websocket_url": base + "/ws",
+            "config": {"static": {"url": base + "/static/"}},
+            "application": {"name": self.title},
+        }
+        page = aiohttp_jinja2.render_string("app_index.html", request, context)
+        page = page.replace("</body>", _WS_FROM_LOCATION + "</body>", 1)
+        return web.Response(text=page, content_type="text/html")
 
     async def on_startup(self, app: web.Application) -> None:
         """Quiet: `numba-lab serve` has already printed the URL with the token."""
