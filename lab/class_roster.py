@@ -153,11 +153,12 @@ class Roster:
         learner = Learner(file=name, uid=uid, name=who, sig=sig)
         if uid is None:
             learner.problem, learner.detail = "malformed", f"{name}: not named <uid>.json"
+        elif not stat.S_ISREG(st.st_mode):
+            kind = "a symlink" if stat.S_ISLNK(st.st_mode) else "not a regular file"
+            learner.problem, learner.detail = "not a regular file", f"{name}: {kind}, never followed or read"
         elif st.st_uid != uid:
             learner.problem = "foreign-owned"
             learner.detail = f"{name} is owned by {self._name(st.st_uid)} (uid {st.st_uid}), not by uid {uid}"
-        elif not stat.S_ISREG(st.st_mode):
-            learner.problem, learner.detail = "not a regular file", f"{name}: not a regular file"
         elif st.st_size > class_status.MAX_STATUS_BYTES:
             learner.problem = "oversized"
             learner.detail = f"{name}: {st.st_size} bytes > {class_status.MAX_STATUS_BYTES} allowed"

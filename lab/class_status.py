@@ -13,7 +13,8 @@ File format (version 1)::
      "attempts": 3, "last_result": "failed", "error_kind": "TypingError",
      "step_since": 1764070000.0, "ts": 1764070123.0}
 
-``step`` and ``lesson_index`` are 1-based; ``last_result`` is "", "passed", "failed" or "error".
+``step`` and ``lesson_index`` are 1-based; ``last_result`` is "", "ran" (a run without checks and
+without an error), "passed", "failed" or "error".
 The folder: ``numba-lab class init DIR [--group GROUP]`` (lab.class_cmd) makes it sticky, so a
 learner can create their own file but not replace or delete anyone else's.
 """
@@ -34,7 +35,7 @@ from lab import foreign_json, paths
 VERSION = 1
 MAX_STATUS_BYTES = 4096  # ours are ~350 bytes
 WHAT = "numba-lab class status file"
-RESULTS = ("", "passed", "failed", "error")
+RESULTS = ("", "ran", "passed", "failed", "error")
 
 
 class StatusFile(BaseModel):
@@ -52,7 +53,7 @@ class StatusFile(BaseModel):
     lesson_done: int = Field(0, ge=0, le=100_000)
     steps_done: int = Field(0, ge=0, le=10_000_000)
     attempts: int = Field(0, ge=0, le=10_000_000)
-    last_result: Literal["", "passed", "failed", "error"] = ""
+    last_result: Literal["", "ran", "passed", "failed", "error"] = ""
     error_kind: str = Field("", max_length=120)
     step_since: float = Field(0.0, ge=0, le=1e11)
     ts: float = Field(0.0, ge=0, le=1e11)
