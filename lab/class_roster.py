@@ -85,9 +85,9 @@ class Learner:
 
 
 def fmt_duration(seconds: float) -> str:
-    """'45 s', '12 min', '2 h 05' (coarse on purpose: the table changes only when the words do)."""
+    """'<1 min', '12 min', '2 h 05' (coarse on purpose: the table changes only when the words do)."""
     if seconds < 60:
-        return f"{int(seconds)} s" if seconds >= 1 else ""
+        return "<1 min" if seconds > 0 else ""
     if seconds < 3600:
         return f"{int(seconds // 60)} min"
     return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60):02d}"
@@ -177,12 +177,11 @@ class Roster:
 
     # ------------------------------------------------------------------ views of the roster
     def sorted(self, now: float | None = None) -> list[Learner]:
-        """Stuck learners first (longest stuck first), then the others by where they are, then away
-        learners, then files with a problem."""
+        """Stuck learners first (longest stuck first), then the others by name (a stable order: a
+        learner moving on does not reshuffle the table), then away learners, then files with a problem."""
         now = time.time() if now is None else now
 
         def key(learner: Learner):
-            s = learner.status
             if learner.problem:
                 return (3, 0.0, 0, 0, learner.file)
             if learner.away(now):
@@ -191,7 +190,7 @@ class Roster:
                 group = 0
             else:
                 group = 1
-            return (group, -learner.stuck_for(now) if group == 0 else 0.0, s.lesson_index, s.step, learner.name)
+            return (group, -learner.stuck_for(now) if group == 0 else 0.0, 0, 0, learner.name)
 
         return sorted(self.learners.values(), key=key)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .common import Row
 
-SECTIONS = ("startup", "latency", "overhead", "accuracy", "paper", "scale")
+SECTIONS = ("startup", "latency", "overhead", "accuracy", "paper", "scale", "classview")
 RESULTS = Path(__file__).with_name("results")
 
 
@@ -56,7 +56,7 @@ async def _engine_sections(names, tmp: Path) -> list[Row]:
 
 
 def _run_sync_section(name: str) -> list[Row]:
-    from . import scale, startup
+    from . import classview, scale, startup
 
     print(f"... {name}", file=sys.stderr, flush=True)
     t = time.perf_counter()
@@ -65,6 +65,8 @@ def _run_sync_section(name: str) -> list[Row]:
             return startup.section(120, 36) + startup.section(80, 24)
         if name == "scale":
             return scale.app_idle() + scale.concurrent_labs(10) + scale.big_pack()
+        if name == "classview":
+            return classview.section()
     except Exception as exc:  # noqa: BLE001
         traceback.print_exc()
         return [Row(name, "section failed", None, "", "", "MISSED", f"{type(exc).__name__}: {exc}")]
@@ -117,6 +119,8 @@ def main(argv=None) -> int:
         rows += asyncio.run(_engine_sections(engine, tmp))
     if "scale" in names:
         rows += _run_sync_section("scale")
+    if "classview" in names:
+        rows += _run_sync_section("classview")
     print()
     print_table(rows)
     crashed = any(r.name == "section failed" for r in rows)

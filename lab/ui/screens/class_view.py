@@ -52,6 +52,7 @@ class ClassScreen(Screen):
         self.steps: list[tuple[str, str]] = []  # what the step table shows
         self.summary = ""
         self.refresh_ms = 0.0  # cost of the last refresh (benchmark)
+        self._keys: list[str] = []  # the learner table's row keys (status file names), in order
 
     def compose(self) -> ComposeResult:
         yield Static(id="class-summary")
@@ -62,7 +63,9 @@ class ClassScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#class-learners", DataTable).add_columns(*LEARNER_COLUMNS)
+        table = self.query_one("#class-learners", DataTable)
+        for name in LEARNER_COLUMNS:
+            table.add_column(name, key=name)
         self.query_one("#class-steps", DataTable).add_columns(*STEP_COLUMNS)
         self.refresh_roster()
         self.set_interval(1.0, self.refresh_roster)
@@ -95,13 +98,9 @@ class ClassScreen(Screen):
         error.display = bool(roster.error)
         if roster.error:
             error.update(plain(roster.error))
+        keys = [x.file for x in learners]
         if rows != self.rows:
-            self.rows = rows
-            table = self.query_one("#class-learners", DataTable)
-            table.clear()
-            for cells in rows:
-                style = STATE_STYLE.get(cells[1], "yellow")
-                table.add_row(*(plain(c, style if i == 1 else "") for i, c in enumerate(cells)))
+            self._show_rows(keys, rows)
             redrawn = True
         if steps != self.steps:
             self.steps = steps
@@ -112,6 +111,21 @@ class ClassScreen(Screen):
             redrawn = True
         self.refresh_ms = (time.perf_counter() - started) * 1000
         return redrawn
+
+    def _show_rows(self, keys: list[str], rows: list[tuple[str, ...]]) -> None:
+        """Same learners in the same order: only the cells that changed; else the table anew."""
+        table = self.query_one("#class-learners", DataTable)
+        cell = lambda i, c: plain(c, STATE_STYLE.get(c, "yellow") if i == 1 else "")  # noqa: E731
+        if keys == self._keys:
+            for key, old, new in zip(keys, self.rows, rows):
+                for i, (a, b) in enumerate(zip(old, new)):
+                    if a != b:
+                        table.update_cell(key, LEARNER_COLUMNS[i], cell(i, b))
+        else:
+            table.clear()
+            for key, cells in zip(keys, rows):
+                table.add_row(*(cell(i, c) for i, c in enumerate(cells)), key=key)
+        self.rows, self._keys = rows, keys
 
 
 class ClassApp(App):
