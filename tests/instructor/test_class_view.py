@@ -6,6 +6,7 @@ view runs as the real Textual app under Pilot."""
 
 from __future__ import annotations
 
+import grp
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 
 from lab import class_cmd, class_status
 from lab.class_roster import Roster, to_csv
@@ -72,6 +74,9 @@ def full_class(folder) -> Path:
     put(folder, 5010, status(step=0))  # malformed: out of range
     put(folder, 5011, json.dumps(status()) + " " * 5000)  # oversized
     os.symlink("/etc/passwd", folder / "5012.json")
+    os.mkfifo(folder / "5013.json")  # would block a reader that opened it
+    os.chown(folder / "5013.json", 5013, -1)
+    (folder / "[@click=app.quit]x.json").write_text("{}")  # not named <uid>.json, and a hostile name
     return folder
 
 
@@ -80,6 +85,30 @@ def test_class_init_makes_a_sticky_folder_others_cannot_list(tmp_path):
     lines = class_cmd.init_folder(tmp_path / "c", None)
     mode = stat.S_IMODE(os.stat(tmp_path / "c").st_mode)
     assert mode == 0o1733 and any("1733" in x for x in lines)
+
+
+def test_class_init_with_a_group_through_the_cli(tmp_path):
+    group = grp.getgrgid(os.getgid()).gr_name
+    out = subprocess.run(lab_argv("class", "init", str(tmp_path / "g"), "--group", group), cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    st = os.stat(tmp_path / "g")
+    assert stat.S_IMODE(st.st_mode) == 0o3770 and st.st_gid == os.getgid()
+    assert f"numba-lab --class {tmp_path / 'g'}" in out.stdout
+    out = subprocess.run(lab_argv("class", "init", str(tmp_path / "h"), "--group", "no-such-group-x"), cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1 and "no group named" in out.stderr and not (tmp_path / "h").exists()
+
+
+def test_class_flag_and_environment(monkeypatch):
+    from lab.cli import build_parser
+    from lab.ui.app import settings_from_args
+
+    monkeypatch.delenv("NUMBA_LAB_CLASS", raising=False)
+    assert settings_from_args(build_parser().parse_args(["--class", "/srv/c"])).class_dir == "/srv/c"
+    assert settings_from_args(build_parser().parse_args([])).class_dir is None
+    monkeypatch.setenv("NUMBA_LAB_CLASS", "/srv/env")
+    assert settings_from_args(build_parser().parse_args([])).class_dir == "/srv/env"
 
 
 async def test_learner_lab_reports_moves_and_runs(folder):
@@ -169,11 +198,13 @@ def test_roster_sorts_stuck_first_and_names_bad_files(full_class):
     assert by_file["5009.json"]["state"] == "malformed" and by_file["5010.json"]["state"] == "malformed"
     assert by_file["5011.json"]["state"] == "oversized"
     assert by_file["5012.json"]["state"] == "not a regular file"
-    assert [r["state"] for r in rows[-5:]].count("ok") == 0  # problem files last
+    assert by_file["5013.json"]["state"] == "not a regular file"
+    assert by_file["[@click=app.quit]x.json"]["state"] == "malformed"
+    assert [r["state"] for r in rows[-7:]].count("ok") == 0  # problem files last
     assert roster.count_on("alpha", 2) == 2 and roster.count_on(HOSTILE_LESSON, 1) == 1
-    assert roster.stats == 11 + 2 * roster.reads  # one lstat per file, plus lstat+fstat per file read
+    assert roster.stats == 13 + 2 * roster.reads  # one lstat per file, plus lstat+fstat per file read
     roster.refresh()
-    assert (roster.stats, roster.reads) == (11, 0)  # nothing changed: one stat per file, nothing read
+    assert (roster.stats, roster.reads) == (13, 0)  # nothing changed: one stat per file, nothing read
 
 
 @ROOT_ONLY
@@ -204,15 +235,17 @@ async def test_class_view_screen(full_class):
         screen = app.screen
         assert isinstance(screen, ClassScreen)
         learners = screen.query_one("#class-learners")
-        assert learners.row_count == 11
+        assert learners.row_count == 13
         assert cell_text(learners, 0)[1] == "stuck" and cell_text(learners, 1)[1] == "stuck"
         assert cell_text(learners, 1)[6] == f"error: {HOSTILE_KIND}"  # shown literally, not a live action
-        states = [cell_text(learners, i)[1] for i in range(11)]
-        assert states[-5:].count("malformed") == 2 and "foreign-owned" in states and "oversized" in states
-        assert any(cell_text(learners, i)[2].startswith(f"2. {HOSTILE_LESSON}") for i in range(11))
+        assert all(isinstance(c, Text) for c in learners.get_row_at(1))  # never a str (parsed as markup)
+        states = [cell_text(learners, i)[1] for i in range(13)]
+        assert states[-7:].count("malformed") == 3 and "foreign-owned" in states and "oversized" in states
+        assert any(cell_text(learners, i)[2].startswith(f"2. {HOSTILE_LESSON}") for i in range(13))
+        assert any(cell_text(learners, i)[0] == "[@click=app.quit]x.json" for i in range(13))
         steps = {where: n for where, n in screen.steps}
         assert steps["1. Alpha · step 2/3: step 2"] == "2"
-        assert screen.summary.endswith("6 learners · 2 stuck · 1 away · 5 file(s) not shown as learners")
+        assert screen.summary.endswith("6 learners · 2 stuck · 1 away · 7 file(s) not shown as learners")
         await pilot.click("#class-learners", offset=(5, 3))  # clicking the hostile text runs nothing
         await pilot.press("r")
         await pilot.pause()
@@ -221,7 +254,7 @@ async def test_class_view_screen(full_class):
         put(full_class, 5001, status("alpha", 3, last_result="passed"))
         (full_class / "5009.json").unlink()
         await pilot.pause(1.3)
-        assert learners.row_count == 10 and cell_text(learners, 0)[0] != "5001"
+        assert learners.row_count == 12 and cell_text(learners, 0)[0] != "5001"
         assert dict(screen.steps)["1. Alpha · step 3/3: step 3"] == "2"
 
 
