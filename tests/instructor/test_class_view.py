@@ -237,11 +237,11 @@ async def test_class_view_screen(full_class):
         learners = screen.query_one("#class-learners")
         assert learners.row_count == 13
         assert cell_text(learners, 0)[1] == "stuck" and cell_text(learners, 1)[1] == "stuck"
-        assert cell_text(learners, 1)[6] == f"error: {HOSTILE_KIND}"  # shown literally, not a live action
+        assert cell_text(learners, 1)[7] == f"error: {HOSTILE_KIND}"  # shown literally, not a live action
         assert all(isinstance(c, Text) for c in learners.get_row_at(1))  # never a str (parsed as markup)
         states = [cell_text(learners, i)[1] for i in range(13)]
         assert states[-7:].count("malformed") == 3 and "foreign-owned" in states and "oversized" in states
-        assert any(cell_text(learners, i)[2].startswith(f"2. {HOSTILE_LESSON}") for i in range(13))
+        assert any(cell_text(learners, i)[6].startswith(f"2. {HOSTILE_LESSON}") for i in range(13))
         assert any(cell_text(learners, i)[0] == "[@click=app.quit]x.json" for i in range(13))
         steps = {where: n for where, n in screen.steps}
         assert steps["1. Alpha · step 2/3: step 2"] == "2"

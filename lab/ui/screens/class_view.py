@@ -23,27 +23,25 @@ from lab.ui.plain import line, plain
 from lab.ui.themes import LIGHT, register_themes
 
 HERE = Path(__file__).resolve().parent.parent
-LEARNER_COLUMNS = ("Who", "State", "Where", "Done", "Attempts", "Stuck for", "Last result")
-STEP_COLUMNS = ("Step", "Learners")
+LEARNER_COLUMNS = ("Who", "State", "Stuck for", "Tries", "Done", "Total", "Where", "Last result")
+STEP_COLUMNS = ("Here", "Step")  # the count first: it stays in sight on a narrow terminal
 STATE_STYLE = {"stuck": "bold red", "away": "dim", "ok": "green"}
 
 
 def learner_cells(x: Learner, now: float, stuck_after: float) -> tuple[str, ...]:
-    """The row's words (plain strings; made into Text when shown)."""
+    """The row's words (plain strings; made into Text when shown). Done: steps done in this lesson;
+    Total: in all lessons."""
     state = x.state(now, stuck_after)
     s = x.status
-    if s is None:
-        return (x.name, state, x.detail, "", "", "", "")
-    done = f"{s.lesson_done}/{s.steps_in_lesson} · {s.steps_done}" if s.steps_in_lesson else str(s.steps_done)
+    if s is None:  # the problem, in the last (widest) column
+        return (x.name, state, "", "", "", "", "", x.detail)
+    done = f"{s.lesson_done}/{s.steps_in_lesson}" if s.steps_in_lesson else ""
     last = s.last_result + (f": {s.error_kind}" if s.error_kind else "") if s.last_result else s.error_kind
-    return (x.name, state, x.where(), done, str(s.attempts), fmt_duration(x.stuck_for(now)), last)
+    return (x.name, state, fmt_duration(x.stuck_for(now)), str(s.attempts), done, str(s.steps_done), x.where(), last)
 
 
 class ClassScreen(Screen):
-    BINDINGS = [
-        Binding("r", "refresh_now", "Refresh"),
-        Binding("ctrl+q", "app.quit", "Quit"),
-    ]
+    BINDINGS = [Binding("r", "refresh_now", "Refresh")]
 
     def __init__(self, folder: Path, stuck_after: float | None = None) -> None:
         super().__init__()
@@ -107,7 +105,7 @@ class ClassScreen(Screen):
             table = self.query_one("#class-steps", DataTable)
             table.clear()
             for where, n in steps:
-                table.add_row(plain(where), plain(n))
+                table.add_row(plain(n), plain(where))
             redrawn = True
         self.refresh_ms = (time.perf_counter() - started) * 1000
         return redrawn
@@ -131,6 +129,8 @@ class ClassScreen(Screen):
 class ClassApp(App):
     TITLE = "numba-lab class"
     CSS_PATH = [HERE / "class_view.tcss"]
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     def __init__(self, folder: Path, stuck_after: float | None = None, theme: str | None = None) -> None:
         super().__init__()
