@@ -129,6 +129,33 @@ async def test_learner_lab_reports_moves_and_runs(folder):
         assert os.listdir(folder) == [mine.name]  # no temp file left behind, nobody else's file touched
 
 
+async def _wait_for(pilot, condition, what: str, timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.2)
+
+
+def _mine(folder: Path):
+    try:
+        return class_status.read_status(folder / f"{os.getuid()}.json", os.getuid())
+    except Exception:
+        return None
+
+
+async def test_real_runs_and_checks_reach_the_status_file(folder):
+    """The real engine: the live run after opening the step, then a failing check (f8)."""
+    app = make_app(lesson_dirs=[TINY], cuda="off", spare=False, class_dir=str(folder))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        app.open_lesson("alpha", 2)
+        await _wait_for(pilot, lambda: getattr(_mine(folder), "last_result", "") == "ran", "the live run")
+        await pilot.press("f8")
+        await _wait_for(pilot, lambda: _mine(folder).attempts == 1, "the check")
+        got = _mine(folder)
+        assert (got.lesson, got.step, got.last_result, got.error_kind) == ("alpha", 3, "failed", "")
+
+
 def test_writer_replaces_a_planted_symlink_never_follows_it(folder, tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
