@@ -7,6 +7,7 @@ file) and its banner says how many learners are on the presented step.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from lab.class_roster import Roster
@@ -18,6 +19,7 @@ class ClassHook:
         self.writer: StatusWriter | None = None
         self.roster: Roster | None = None
         self.error: str | None = None
+        self._refreshed = float("-inf")
         if not folder:
             return
         if presenting:
@@ -62,7 +64,10 @@ class ClassHook:
         presenting with --class."""
         if self.roster is None:
             return None
-        self.roster.refresh()
+        now = time.monotonic()
+        if now - self._refreshed >= 0.9:  # a presenter moving fast still stats each file once a second at most
+            self._refreshed = now
+            self.roster.refresh()
         if self.roster.error:
             return f"class: {self.roster.error}"
         total = sum(1 for x in self.roster.learners.values() if x.status is not None)

@@ -234,6 +234,51 @@ def test_roster_sorts_stuck_first_and_names_bad_files(full_class):
     assert (roster.stats, roster.reads) == (13, 0)  # nothing changed: one stat per file, nothing read
 
 
+def _write_mine(folder: Path, kind: str) -> None:
+    mine = folder / f"{os.getuid()}.json"
+    if kind == "symlink":
+        mine.symlink_to("/etc/passwd")
+    elif kind == "fifo":
+        os.mkfifo(mine)
+    elif kind == "oversized":
+        mine.write_text(json.dumps(status()) + " " * 5000)
+    elif kind == "not json":
+        mine.write_text("[" * 2000)  # deep nesting, under the size cap
+    elif kind == "nested":
+        mine.write_text(json.dumps({**status(), "lesson": {"a": 1}}))
+    elif kind == "out of range":
+        mine.write_text(json.dumps(status(step=0)))
+    elif kind == "foreign":  # named for another uid, owned by us
+        (folder / f"{os.getuid() + 1}.json").write_text(json.dumps(status()))
+
+
+@pytest.mark.parametrize("kind, state", [
+    ("symlink", "not a regular file"), ("fifo", "not a regular file"), ("oversized", "oversized"),
+    ("not json", "malformed"), ("nested", "malformed"), ("out of range", "malformed"), ("foreign", "foreign-owned"),
+])
+def test_each_bad_file_is_named_for_what_it_is(folder, kind, state):
+    """Works without root: one file of our own uid (or one named for the next uid) per case."""
+    _write_mine(folder, kind)
+    roster = Roster(folder)
+    roster.refresh()
+    (row,) = roster.export()
+    assert row["state"] == state and row["problem"] and "lesson" not in row
+
+
+async def test_hostile_text_in_my_own_file_is_shown_as_written(folder):
+    put(folder, os.getuid(), status(HOSTILE_LESSON, 2, lesson_title=HOSTILE_LESSON, step_title=HOSTILE_KIND,
+                                     last_result="error", error_kind=HOSTILE_KIND))
+    app = ClassApp(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        learners = app.screen.query_one("#class-learners")
+        cells = cell_text(learners, 0)
+        assert cells[7] == f"error: {HOSTILE_KIND}" and cells[6] == f"1. {HOSTILE_LESSON} · step 2/3"
+        assert app.screen.steps == [(f"1. {HOSTILE_LESSON} · step 2/3: {HOSTILE_KIND}", "1")]
+        await pilot.press("r")
+        assert app.is_running
+
+
 @ROOT_ONLY
 def test_json_and_csv_export(full_class):
     out = subprocess.run(lab_argv("class", str(full_class), "--json"), cwd=ROOT, capture_output=True, text=True,
