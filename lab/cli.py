@@ -21,6 +21,7 @@ HANDLERS = {
     "serve": "lab.serve:main",
     "new-lesson": "lab.new_lesson:main",
     "progress": "lab.progress_cmd:main",
+    "class": "lab.class_cmd:main",
 }
 
 
@@ -53,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="presenter mode: publish the current lesson/step to FILE for --follow")
     parser.add_argument("--follow", nargs="?", const="", metavar="FILE",
                         help="follow a presenter's FILE (default: the presenter file of $NUMBA_LAB_PRESENTER)")
+    parser.add_argument("--class", dest="class_dir", default=None, metavar="DIR",
+                        help="join a class: write your lesson/step and attempts to DIR for the instructor's "
+                             "`numba-lab class DIR` (also $NUMBA_LAB_CLASS)")
     parser.add_argument("--theme", choices=["dark", "light"], default=None,
                         help="colour theme (light suits projectors)")
     parser.add_argument("--cuda", choices=["auto", "sim", "off"], default="auto",
@@ -123,6 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("progress", help="print completed steps and attempts")
     p.add_argument("--json", action="store_true")
     _add_lesson_dirs(p, sub=True)
+
+    p = sub.add_parser("class", help="the live class view of a class folder (or `class init DIR` to make one)")
+    p.add_argument("target", metavar="DIR", help="the class folder, or `init` followed by the folder to make")
+    p.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    p.add_argument("--group", default=None, help="with init: the learners' group (folder mode 3770, else 1733)")
+    p.add_argument("--json", action="store_true", help="print the table once as JSON and exit")
+    p.add_argument("--csv", action="store_true", help="print the table once as CSV and exit")
+    p.add_argument("--stuck-after", type=float, default=5.0, metavar="MIN",
+                   help="minutes on one step without passing it before a learner counts as stuck (default 5)")
     return parser
 
 

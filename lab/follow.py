@@ -38,7 +38,6 @@ Learner side (``numba-lab --follow [FILE|USER]``)::
 from __future__ import annotations
 
 import atexit
-import errno
 import json
 import os
 import pwd
@@ -49,9 +48,10 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from lab import paths
+from lab import foreign_json, paths
+from lab.foreign_json import owner_name  # noqa: F401 - part of this module's interface
 
 PREFIX = "numba-lab-present-"
 STALE_AFTER_S = 3 * 3600  # a presenter file older than this is shown as stale
@@ -62,9 +62,7 @@ class FollowError(ValueError):
     """A --follow/--present value that cannot be used; the message says what to do."""
 
 
-def _plain(text: str) -> str:
-    """Control characters (escape sequences, newlines) out: the text is shown in a one-line banner."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+_plain = foreign_json.printable  # control characters out: the text is shown in a one-line banner
 
 
 class PresenterFile(BaseModel):
@@ -100,17 +98,10 @@ class FollowState:
     @classmethod
     def from_json(cls, raw) -> "FollowState":
         """Validated through PresenterFile; FollowError says what is wrong."""
-        if not isinstance(raw, dict):
-            raise FollowError("not a numba-lab presenter file (expected a JSON object)")
-        nested = sorted(k for k, v in raw.items() if isinstance(v, (dict, list)))
-        if nested:
-            raise FollowError(f"not a numba-lab presenter file (nested values in {', '.join(map(str, nested))[:80]})")
         try:
-            model = PresenterFile.model_validate(raw)
-        except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            where = ".".join(str(x) for x in err["loc"]) or "file"
-            raise FollowError(f"not a numba-lab presenter file ({where}: {err['msg']})") from None
+            model = foreign_json.validate_flat(PresenterFile, raw, "numba-lab presenter file")
+        except foreign_json.ForeignFileError as exc:
+            raise FollowError(str(exc)) from None
         return cls(**model.model_dump())
 
     def to_json(self) -> dict:
@@ -180,14 +171,6 @@ def presenter_uid(path: Path) -> int | None:
         return int(user) if user.isdigit() else None
 
 
-def owner_name(uid: int) -> str:
-    """The login name of `uid` (from the password database), or the number if it has none."""
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except (KeyError, OverflowError):
-        return str(uid)
-
-
 def _candidates() -> list[tuple[Path, os.stat_result]]:
     out = []
     for p in Path(tempfile.gettempdir()).glob(f"{PREFIX}*.json"):
@@ -246,24 +229,10 @@ def read_presenter(path: Path, *, expect_uid: int | None = None) -> FollowState:
     than ``expect_uid`` (a file another user planted under the presenter's name). The state's
     ``presenter`` is the file owner's login name, not what the file claims."""
     try:
-        uid = os.stat(path).st_uid
-        if expect_uid is not None and uid != expect_uid:
-            raise FollowError(f"{path} is owned by {owner_name(uid)}, not by {owner_name(expect_uid)}; ignored")
-        raw = paths.read_regular_file(path, MAX_PRESENT_BYTES)
-    except paths.UnsafeFile as exc:
-        raise FollowError(f"ignored {exc}") from None
-    except FileNotFoundError:
-        raise FollowError("not presenting right now") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise FollowError(f"ignored {path}: {paths.SYMLINK_LOOP}") from None
-        raise FollowError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except RecursionError:
-        raise FollowError(f"ignored {path}: the JSON nests too deeply") from None
-    except ValueError as exc:  # not UTF-8, not JSON (half-written), or an integer with thousands of digits
-        raise FollowError(f"ignored {path}: not a numba-lab presenter file ({str(exc)[:80]})") from None
+        data, uid = foreign_json.read_json(path, MAX_PRESENT_BYTES, what="numba-lab presenter file",
+                                           expect_uid=expect_uid)
+    except foreign_json.ForeignFileError as exc:
+        raise FollowError("not presenting right now" if exc.kind == "missing" else str(exc)) from None
     try:
         state = FollowState.from_json(data)
     except FollowError as exc:

@@ -119,12 +119,12 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None, fsync: 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            if mode is not None:  # on the descriptor: in a shared folder the name could be swapped for a symlink
+                os.fchmod(handle.fileno(), mode)
             handle.write(text)
             if fsync:
                 handle.flush()
                 os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -149,7 +149,8 @@ class UnsafeFile(OSError):
 
 SYMLINK_LOOP = "a symlink loop (following its links leads back in a circle)"
 _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"),
+          (stat.S_ISLNK, "a symlink"))
 
 
 def _kind_problem(st: os.stat_result) -> str | None:
@@ -163,15 +164,16 @@ def _too_big(size: int, max_bytes: int) -> str:
     return f"too big: {size} bytes > {max_bytes} bytes allowed"
 
 
-def read_regular_file(path, max_bytes: int) -> bytes:
+def read_regular_file(path, max_bytes: int, *, follow_symlinks: bool = True) -> bytes:
     """The bytes of `path`, read only if it is a regular file (symlinks to one are fine) of at most
     `max_bytes`. A FIFO, socket, device or directory is refused without being opened for reading (so
     it cannot block), a symlink loop is named as such, a file over the cap is never read into memory.
     Raises UnsafeFile for those, and the ordinary OSError (FileNotFoundError, PermissionError...)
     otherwise. stat first, then open non-blocking and check fstat again, so a file swapped for a FIFO
-    in between still cannot block."""
+    in between still cannot block. `follow_symlinks=False` (files in a folder other accounts write): a
+    symlink is refused as not a regular file, also when it is swapped in between (O_NOFOLLOW)."""
     try:
-        st = os.stat(path)
+        st = os.stat(path) if follow_symlinks else os.lstat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise UnsafeFile(path, SYMLINK_LOOP, errno.ELOOP) from None
@@ -182,9 +184,14 @@ def read_regular_file(path, max_bytes: int) -> bytes:
     if st.st_size > max_bytes:
         raise UnsafeFile(path, _too_big(st.st_size, max_bytes), errno.EFBIG)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow_symlinks:
+        flags |= os.O_NOFOLLOW
     try:
         fd = os.open(path, flags)
     except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks:
+            raise UnsafeFile(path, "not a regular file: it is a symlink; only regular files are read",
+                             errno.ELOOP) from None
         if exc.errno == errno.ELOOP:
             raise UnsafeFile(path, SYMLINK_LOOP, errno.ELOOP) from None
         raise

@@ -7,6 +7,7 @@ Start-up is kept cheap: no numba import ever (UI rule), lessons are read from YA
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from textual.binding import Binding
 from lab import notices, paths
 from lab.progress import Drafts, Progress
 from lab.ui import catalog as catalog_mod
+from lab.ui.class_hook import ClassHook
 from lab.ui.commands import LabCommands
 from lab.ui.follow_hook import FollowHook
 from lab.ui.plain import describe, notify_plain
@@ -35,6 +37,7 @@ class Settings:
     spare: bool = True                  # keep a warm spare worker (instant recovery after a kill)
     present: str | None = None          # presenter file (publish our position), "" = default path
     follow: str | None = None           # presenter file to follow, "" = default path
+    class_dir: str | None = None        # --class DIR: write our status there (with --present: count learners)
     status_info: dict | None = None     # fixed status-bar info (deterministic snapshots)
     open_lesson: str | None = None      # open this lesson at start (tests)
     timeout_s: float | None = None      # per-run wall-clock limit (--timeout); None: the step's, else 10 s
@@ -65,6 +68,7 @@ class LabApp(App):
         self.engine_info: dict = dict(self.settings.status_info or {})
         self.follow = FollowHook(self.settings.present, self.settings.follow)
         self.follow_text = ""
+        self.class_hook = ClassHook(self.settings.class_dir, presenting=self.settings.present is not None)
         self._quit_warned = False
         register_themes(self)
         self.theme = LIGHT if self.settings.theme == "light" else "textual-dark"
@@ -104,6 +108,11 @@ class LabApp(App):
             self.follow_text = self.follow.watcher.banner_text()
             self.set_interval(1.0, self._poll_follow)
             self._poll_follow()
+        if self.class_hook.error:
+            self.notify(self.class_hook.error, title="--class", severity="warning", timeout=15, markup=False)
+        if self.class_hook.roster is not None:
+            self.set_interval(1.0, self._poll_class)
+            self._poll_class()
 
     async def _start_engine(self) -> None:
         """Spawn the warm worker in the background (after the first frame, so start-up stays fast)."""
@@ -209,6 +218,27 @@ class LabApp(App):
         error = self.follow.publish(lesson, step_index, self.catalog.index(lesson.id) + 1)
         if error:  # the presenter is told; followers would otherwise silently see nothing
             self.notify(error, title="--present: not published", severity="warning", timeout=10, markup=False)
+        self._class_told(self.class_hook.moved(self, lesson, step_index))
+        if self.class_hook.roster is not None:
+            self._poll_class()
+
+    def report_run(self, lesson, step, errors: list, passed: bool | None) -> None:
+        """A run on the lesson screen ended (`passed`: None without checks): --class status file."""
+        self._class_told(self.class_hook.ran(self, lesson, step, errors, passed))
+
+    def _class_told(self, error: str | None) -> None:
+        if error:
+            self.notify(error, title="--class: status not written", severity="warning", timeout=10, markup=False)
+
+    def _poll_class(self) -> None:
+        """Presenter with --class: 'N of M learners on this step' in the banner."""
+        text = self.class_hook.presenter_text(self.follow.presenter.last if self.follow.presenter else None)
+        if text is None or text == self.follow_text:
+            return
+        self.follow_text = text
+        for screen in self.screen_stack:
+            for banner in screen.query("FollowBanner"):
+                banner.show_text(text)
 
     def _poll_follow(self) -> None:
         text = self.follow.poll()
@@ -242,6 +272,7 @@ def settings_from_args(args) -> Settings:
         cuda=getattr(args, "cuda", "auto") or "auto",
         present=getattr(args, "present", None),
         follow=getattr(args, "follow", None),
+        class_dir=getattr(args, "class_dir", None) or os.environ.get("NUMBA_LAB_CLASS") or None,
         timeout_s=getattr(args, "timeout", None),
     )
 

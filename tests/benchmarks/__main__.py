@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .common import Row
 
-SECTIONS = ("startup", "latency", "overhead", "accuracy", "paper", "scale", "served")
+SECTIONS = ("startup", "latency", "overhead", "accuracy", "paper", "scale", "served", "classview")
 RESULTS = Path(__file__).with_name("results")
 
 
@@ -56,7 +56,7 @@ async def _engine_sections(names, tmp: Path) -> list[Row]:
 
 
 def _run_sync_section(name: str) -> list[Row]:
-    from . import scale, served, startup
+    from . import classview, scale, served, startup
 
     print(f"... {name}", file=sys.stderr, flush=True)
     t = time.perf_counter()
@@ -67,6 +67,8 @@ def _run_sync_section(name: str) -> list[Row]:
             return scale.app_idle() + scale.concurrent_labs(10) + scale.big_pack()
         if name == "served":
             return served.section(4)
+        if name == "classview":
+            return classview.section()
     except Exception as exc:  # noqa: BLE001
         traceback.print_exc()
         return [Row(name, "section failed", None, "", "", "MISSED", f"{type(exc).__name__}: {exc}")]
@@ -117,7 +119,7 @@ def main(argv=None) -> int:
     engine = [n for n in names if n in ("latency", "overhead", "accuracy", "paper")]
     if engine:
         rows += asyncio.run(_engine_sections(engine, tmp))
-    for name in ("scale", "served"):
+    for name in ("scale", "served", "classview"):
         if name in names:
             rows += _run_sync_section(name)
     print()

@@ -409,7 +409,7 @@ class LessonScreen(Screen):
         else:
             self.status.job_note = f"✓ ok{took}"
         if not checks:
-            return
+            return self.app.report_run(self.lesson, self.step, errors, None)
         results = self._check_results
         failed_checks = sum(1 for r in results if not r.get("passed"))
         if failed_checks and not errors:
@@ -418,6 +418,7 @@ class LessonScreen(Screen):
             self.status.job_note = f"✓ {checks_words(0, len(results))}{took}"
         passed = bool(done.get("ok")) and bool(results) and not failed_checks
         state = self.app.progress.record_attempt(self.lesson.id, self.step.id, passed)
+        self.app.report_run(self.lesson, self.step, errors, passed)
         if passed:
             summary = line((f"{checks_words(0, len(results)).capitalize()} — step done!", "green b"),
                            " ctrl+n for the next step.")
