@@ -36,9 +36,10 @@ def rule_errors(path: Path, lesson: Lesson, data, text: str) -> list[LessonError
     return errs
 
 
-def _code_rules(path, step: Step, base, field: str, source: str, data, text, at, errs) -> bool:
-    """Parse `source` (the step's code or solution); True if it parses and defines the entry."""
-    loc = base + (field,)
+def _code_rules(path, step: Step, base, field: str, source: str, data, text, at, errs, loc=None) -> bool:
+    """Parse `source` (the step's code, solution or a wrong fix's code at `loc`); True if it parses and
+    defines the entry."""
+    loc = loc or base + (field,)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
@@ -86,7 +87,8 @@ def _parses(src: str, mode: str) -> SyntaxError | None:
 def _step_rules(path, step: Step, base, data, text, at, errs) -> None:
     name = dotted(base)
     if step.kind == "read":
-        for field in ("code", "entry", "setup", "calls", "timing", "expect_error", "checks", "hints", "solution"):
+        for field in ("code", "entry", "setup", "calls", "timing", "expect_error", "checks", "hints", "solution",
+                      "wrong_fixes"):
             if field in step.model_fields_set and getattr(step, field):
                 at(base + (field,), f"{name}: {field!r} has no use in a 'kind: read' step (text only; "
                                     "expected kind jit, vectorize, guvectorize or cuda to run code)", key=True)
@@ -103,6 +105,15 @@ def _step_rules(path, step: Step, base, data, text, at, errs) -> None:
         _code_rules(path, step, base, "code", step.code, data, text, at, errs)
     if step.solution is not None and step.solution.strip():
         _code_rules(path, step, base, "solution", step.solution, data, text, at, errs)
+    for j, wrong in enumerate(step.wrong_fixes):
+        wloc = base + ("wrong_fixes", j, "code")
+        if not wrong.code.strip():
+            at(wloc, f"{dotted(wloc)}: empty (expected the full source of a wrong answer)")
+        else:
+            _code_rules(path, step, base, "wrong fix", wrong.code, data, text, at, errs, loc=wloc)
+        if not wrong.why.strip():
+            at(base + ("wrong_fixes", j, "why"), f"{dotted(base + ('wrong_fixes', j))}.why: empty "
+                                                 "(expected the mistake it stands for, in one sentence)")
 
     # harness code
     if step.setup.strip():
@@ -121,7 +132,7 @@ def _step_rules(path, step: Step, base, data, text, at, errs) -> None:
             at(base + ("checks",), f"{name}: an exercise (a step with checks) needs a 'solution' that passes them",
                key=True)
     else:
-        for field in ("solution", "hints"):
+        for field in ("solution", "hints", "wrong_fixes"):
             if getattr(step, field):
                 at(base + (field,), f"{name}: {field!r} only makes sense in an exercise "
                                     "(expected 'checks' too)", key=True)
