@@ -6,6 +6,7 @@ Runner reused for every job:
     with exactly the step's expect_error;
   - for an exercise, the solution with the checks: every check must pass (speed-up claims included),
     and the starter with the checks: passing them all is a warning (the exercise asks for nothing);
+  - a {{placeholder}} in the step text that the starter's run does not report is a warning;
   - each of the exercise's wrong_fixes with the checks: it must fail at least one check (or raise);
     a wrong fix that passes them all is a problem ("wrong fix N passes the checks: <why>").
 Exit status: 0 all good, 1 a step failed, 2 a file did not validate.
@@ -22,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lab.lessons import Lesson, LoadResult, Step, load_lessons
+from lab.placeholders import PLACEHOLDERS, facts_from_events, find as find_placeholders
 from lab.step_job import step_job
 
 JOB_TIMEOUT_S = 60.0  # a cap per job for a busy machine; timing budgets and speed checks are the lesson's own
@@ -54,6 +56,7 @@ class RunOutcome:
     errors: list[dict]
     checks: list[dict]
     done: dict | None
+    facts: dict = field(default_factory=dict)  # machine facts the run reported (lab/placeholders.py)
 
     @property
     def unexpected(self) -> list[dict]:
@@ -71,7 +74,8 @@ class RunOutcome:
 def _outcome(events: list[dict]) -> RunOutcome:
     return RunOutcome(errors=[e for e in events if e.get("type") == "error"],
                       checks=[e for e in events if e.get("type") == "check"],
-                      done=next((e for e in events if e.get("type") == "done"), None))
+                      done=next((e for e in events if e.get("type") == "done"), None),
+                      facts=facts_from_events(events))
 
 
 def _err_text(step: Step, field_name: str, e: dict) -> str:
@@ -174,6 +178,12 @@ class Prover:
             p = self._starter_problem(step, out, target)
             if p:
                 problems.append(p)
+            elif target == step.targets[0]:
+                unfilled = sorted({n for n, _, _ in find_placeholders(step.text)
+                                   if n in PLACEHOLDERS and n not in out.facts})
+                if unfilled:
+                    warnings.append("the starter's run does not report " + ", ".join(
+                        "{{" + n + "}}" for n in unfilled) + " (the text shows it unfilled)")
             elif step.is_exercise and target == step.targets[0] and out.checks and not out.failed_checks \
                     and not out.unexpected:
                 starter_passes_checks = True

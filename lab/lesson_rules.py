@@ -11,6 +11,7 @@ from pathlib import Path
 from lab.lesson_model import Lesson, Step
 from lab.lesson_yaml import LessonError, code_position, dotted, locate
 from lab.options import TOGGLES, Options, OptionsError, options_from_source
+from lab.placeholders import PLACEHOLDERS, find as find_placeholders
 
 LOCK_KEYS = (*TOGGLES, "target")
 OPTION_NAMES = tuple(f for f in Options.__dataclass_fields__ if f != "extra")
@@ -33,7 +34,36 @@ def rule_errors(path: Path, lesson: Lesson, data, text: str) -> list[LessonError
         else:
             seen[step.id] = i
         _step_rules(path, step, base, data, text, at, errs)
+        _placeholder_rules(path, step, base, data, text, at, errs)
+    for field in ("title", "summary"):
+        if find_placeholders(getattr(lesson, field)):
+            at((field,), f"{field}: placeholders such as {{{{cpu}}}} are filled only in a step's text")
     return errs
+
+
+def _placeholder_rules(path, step: Step, base, data, text, at, errs) -> None:
+    """{{name}} in step text must be a known machine fact (lab/placeholders.py), in a step that runs."""
+    import difflib
+
+    for name, line, col in find_placeholders(step.text):
+        yline, ycol = code_position(data, base + ("text",), line, col, text)
+        if name not in PLACEHOLDERS:
+            close = difflib.get_close_matches(name, PLACEHOLDERS, n=1)
+            hint = f"; did you mean {{{{{close[0]}}}}}?" if close else ""
+            msg = (f"{dotted(base)}.text: unknown placeholder {{{{{name}}}}} (expected one of: "
+                   f"{', '.join(PLACEHOLDERS)}){hint}")
+        elif not step.runnable:
+            msg = (f"{dotted(base)}.text: placeholder {{{{{name}}}}} in a 'kind: read' step: placeholders are "
+                   "filled from the step's own run (expected a step that runs code)")
+        else:
+            continue
+        errs.append(LessonError(path, yline, ycol, msg))
+    for field in ("title",):
+        if find_placeholders(getattr(step, field)):
+            at(base + (field,), f"{dotted(base)}.{field}: placeholders are filled only in the step's text")
+    for j, hint_text in enumerate(step.hints):
+        if find_placeholders(hint_text):
+            at(base + ("hints", j), f"{dotted(base)}.hints[{j}]: placeholders are filled only in the step's text")
 
 
 def _code_rules(path, step: Step, base, field: str, source: str, data, text, at, errs, loc=None) -> bool:

@@ -287,7 +287,8 @@ class JobRun:
 
         job = self.job
         self.check_results: list[dict] = []
-        self.emit("started", pid=os.getpid(), target=job.target, simulator=self.simulator, numba=numba.__version__)
+        self.emit("started", pid=os.getpid(), target=job.target, simulator=self.simulator, numba=numba.__version__,
+                  **_machine())
         from lab.options import OptionsError, apply_options, options_from_source
 
         try:
@@ -611,6 +612,24 @@ def _warm_up(simulator: bool) -> dict:
     import lab.engine.timing  # noqa: F401
     import lab.engine.checks  # noqa: F401
     return {"import_s": import_s, "warm_s": time.perf_counter() - t, "numba": numba.__version__}
+
+
+_MACHINE: dict = {}
+
+
+def _machine() -> dict:
+    """What the lesson text may quote about this machine (lab/placeholders.py): the CPU name LLVM
+    compiles for (NUMBA_CPU_NAME wins, as in Numba), the cores, and Numba's thread count."""
+    if not _MACHINE:
+        import numba
+        from llvmlite import binding as ll
+
+        try:
+            cpu = numba.config.CPU_NAME or ll.get_host_cpu_name()
+        except Exception:  # noqa: BLE001 - a fact we cannot read is left out, never a failed job
+            cpu = None
+        _MACHINE.update(cpu=cpu, cores=os.cpu_count(), threads=numba.config.NUMBA_NUM_THREADS)
+    return dict(_MACHINE)
 
 
 def _cleanup_after_job(module_name: str) -> None:
