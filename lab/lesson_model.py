@@ -48,9 +48,11 @@ class NopythonCheck(_Check):
 
 
 class ParallelLoopCheck(_Check):
-    """Parallel diagnostics found at least `min` parallel loops."""
+    """Parallel diagnostics found at least `min` parallel loops (with `prange: true`, loops written
+    with prange in the code; array expressions and allocations such as np.zeros do not count)."""
     kind: Literal["parallel_loop"]
     min: int = Field(1, ge=1)
+    prange: bool = Field(False, description="count only loops from the code's own prange")
 
 
 class VectorizedCheck(_Check):

@@ -432,7 +432,7 @@ class JobRun:
         results = self.results()
         modules = (self.module_name,)
         self.seen_vectorized = None
-        self.parallel_loops = None
+        self.parallel_loops = self.prange_loops = None
         if job.kind == "cuda":
             self._cuda_views()
             return
@@ -464,14 +464,15 @@ class JobRun:
                     if job.target == "parallel" and job.kind == "vectorize":
                         fields["text"] = ("target='parallel' ufuncs split the whole array over threads; "
                                           "there are no prange loops to list.\n" + fields["text"])
-                    self.parallel_loops = fields["loops"]
+                    self.parallel_loops, self.prange_loops = fields["loops"], fields["prange_loops"]
                     self.emit("parallel", **fields)
             except Exception as exc:  # a view must never sink the job
                 self.emit("types", text=f"# the {view} view failed: {type(exc).__name__}: {exc}")
         if self.seen_vectorized is None and any(c.get("kind") == "vectorized" for c in job.checks):
             self.seen_vectorized = views.ir_view(results, "llvm", modules)["vectorized"]
         if self.parallel_loops is None and any(c.get("kind") == "parallel_loop" for c in job.checks):
-            self.parallel_loops = views.parallel_view(results)["loops"]
+            fields = views.parallel_view(results)
+            self.parallel_loops, self.prange_loops = fields["loops"], fields["prange_loops"]
 
     def _uncached_for_views(self, results):
         """The entry came from the disk cache, which keeps no IR: compile a copy without the cache
@@ -542,6 +543,7 @@ class JobRun:
         seen = Seen(ns=self.ns, stdout="".join(self.stdout_all),
                     modes=[views.mode([r]) for r in results] if self.job.kind != "cuda" else ["cuda"] * len(results),
                     n_signatures=len(results), parallel_loops=self.parallel_loops,
+                    prange_loops=getattr(self, "prange_loops", None),
                     vectorized=self.seen_vectorized, speedup=getattr(self, "speedup", None),
                     options=self.opts, errors=self.errors)
         for check in self.job.checks:

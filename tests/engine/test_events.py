@@ -145,6 +145,22 @@ async def test_parallel_view_counts_loops(runner):
     assert one(events, "check")["passed"] and events[-1]["ok"]
 
 
+async def test_prange_loops_count_only_the_codes_own_prange(runner):
+    """np.zeros(1) is a parallel loop too: replacing prange by range leaves 1 loop but 0 prange loops."""
+    body = ("import numpy as np\nfrom numba import njit, prange\n\n@njit(parallel=True)\ndef total(a):\n"
+            "    acc = np.zeros(1)\n    for i in {rng}(a.shape[0]):\n        acc[0] += a[i]\n    return acc[0]\n")
+    checks = [{"kind": "parallel_loop", "min": 1}, {"kind": "parallel_loop", "min": 1, "prange": True}]
+    got = {}
+    for rng in ("prange", "range"):
+        job = Job(source=body.format(rng=rng), entry="total", setup="a = np.ones(1000)", calls=["total(a)"],
+                  views=["parallel"], checks=checks)
+        events = await collect(runner, job)
+        par = one(events, "parallel")
+        got[rng] = (par["loops"], par["prange_loops"], [c["passed"] for c in by_type(events, "check")])
+    assert got["prange"] == (2, 1, [True, True])
+    assert got["range"] == (1, 0, [True, False])
+
+
 async def test_vectorized_loop_detected(runner):
     src = ("from numba import njit\n\n@njit(fastmath=True)\ndef s(a):\n    t = 0.0\n"
            "    for i in range(a.shape[0]):\n        t += a[i]\n    return t\n")
