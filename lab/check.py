@@ -5,7 +5,10 @@ Runner reused for every job:
   - the starter code of each runnable step, on each of its targets: it must run without error, or fail
     with exactly the step's expect_error;
   - for an exercise, the solution with the checks: every check must pass (speed-up claims included),
-    and the starter with the checks: passing them all is a warning (the exercise asks for nothing).
+    and the starter with the checks: passing them all is a warning (the exercise asks for nothing);
+  - a {{placeholder}} in the step text that the starter's run does not report is a warning;
+  - each of the exercise's wrong_fixes with the checks: it must fail at least one check (or raise);
+    a wrong fix that passes them all is a problem ("wrong fix N passes the checks: <why>").
 Exit status: 0 all good, 1 a step failed, 2 a file did not validate.
 """
 
@@ -20,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lab.lessons import Lesson, LoadResult, Step, load_lessons
+from lab.placeholders import PLACEHOLDERS, facts_from_events, find as find_placeholders
 from lab.step_job import step_job
 
 JOB_TIMEOUT_S = 60.0  # a cap per job for a busy machine; timing budgets and speed checks are the lesson's own
@@ -32,6 +36,8 @@ class StepResult:
     status: str  # "PASS" | "FAIL" | "WARN" | "SKIP"
     detail: str
     seconds: float = 0.0
+    wrong_fixes: int = 0  # wrong fixes run
+    wrong_fixes_passing: int = 0  # of those, how many passed every check (each one a problem)
     file: str = ""
     line: int = 0
     problems: list[str] = field(default_factory=list)
@@ -50,6 +56,7 @@ class RunOutcome:
     errors: list[dict]
     checks: list[dict]
     done: dict | None
+    facts: dict = field(default_factory=dict)  # machine facts the run reported (lab/placeholders.py)
 
     @property
     def unexpected(self) -> list[dict]:
@@ -67,7 +74,8 @@ class RunOutcome:
 def _outcome(events: list[dict]) -> RunOutcome:
     return RunOutcome(errors=[e for e in events if e.get("type") == "error"],
                       checks=[e for e in events if e.get("type") == "check"],
-                      done=next((e for e in events if e.get("type") == "done"), None))
+                      done=next((e for e in events if e.get("type") == "done"), None),
+                      facts=facts_from_events(events))
 
 
 def _err_text(step: Step, field_name: str, e: dict) -> str:
@@ -133,6 +141,23 @@ class Prover:
             return f"{where}: ended early ({out.done['cause']})"
         return None
 
+    async def _prove_wrong_fixes(self, lesson: Lesson, step: Step, problems: list[str], res: StepResult) -> int:
+        """Run each wrong fix with the checks; one that passes them all is a problem. Returns how many
+        were rejected (a failed check, or an error: a wrong fix may well not compile)."""
+        rejected = 0
+        for n, wrong in enumerate(step.wrong_fixes, 1):
+            out = await self._run(lesson, step, wrong.code, step.targets[0], checks=True)
+            res.wrong_fixes += 1
+            if out.done is None:
+                problems.append(f"wrong fix {n}: the engine gave no 'done' event")
+            elif out.checks and not out.failed_checks and not out.unexpected and not out.done.get("cause"):
+                res.wrong_fixes_passing += 1
+                problems.append(f"wrong fix {n} passes the checks: {wrong.why.strip()} "
+                                f"(yaml line {step.yaml_line(f'wrong_fixes[{n - 1}]', None)})")
+            else:
+                rejected += 1
+        return rejected
+
     async def prove(self, lesson: Lesson, step: Step) -> StepResult:
         t0 = time.perf_counter()
         res = StepResult(lesson.id, step.id, "PASS", "", file=str(lesson.path or ""), line=step.line)
@@ -153,6 +178,12 @@ class Prover:
             p = self._starter_problem(step, out, target)
             if p:
                 problems.append(p)
+            elif target == step.targets[0]:
+                unfilled = sorted({n for n, _, _ in find_placeholders(step.text)
+                                   if n in PLACEHOLDERS and n not in out.facts})
+                if unfilled:
+                    warnings.append("the starter's run does not report " + ", ".join(
+                        "{{" + n + "}}" for n in unfilled) + " (the text shows it unfilled)")
             elif step.is_exercise and target == step.targets[0] and out.checks and not out.failed_checks \
                     and not out.unexpected:
                 starter_passes_checks = True
@@ -170,6 +201,9 @@ class Prover:
             elif len(out.checks) < n_want:
                 problems.append(f"solution: only {len(out.checks)} of {n_want} checks ran")
             details.append(f"solution {passed}/{n_want} checks")
+            if step.wrong_fixes:
+                rejected = await self._prove_wrong_fixes(lesson, step, problems, res)
+                details.append(f"{rejected}/{len(step.wrong_fixes)} wrong fix(es) rejected")
             if starter_passes_checks:
                 warnings.append("the starter already passes every check")
         res.seconds = time.perf_counter() - t0
@@ -214,6 +248,8 @@ def _summary(loaded: LoadResult, results: list[StepResult], seconds: float, n_le
     count = {s: sum(r.status == s for r in results) for s in ("PASS", "WARN", "FAIL", "SKIP")}
     return {"lessons": n_lessons, "steps": len(results), "validation_errors": len(loaded.errors),
             "passed": count["PASS"], "warnings": count["WARN"], "failed": count["FAIL"], "skipped": count["SKIP"],
+            "wrong_fixes": sum(r.wrong_fixes for r in results),
+            "wrong_fixes_passing": sum(r.wrong_fixes_passing for r in results),
             "seconds": round(seconds, 1)}
 
 
@@ -260,7 +296,8 @@ def main(args) -> int:
     else:
         print(f"{summary['lessons']} lesson(s), {summary['steps']} step(s): {summary['passed']} passed, "
               f"{summary['warnings']} warning(s), {summary['failed']} failed, {summary['skipped']} skipped; "
-              f"{summary['validation_errors']} validation error(s) in {summary['seconds']:.1f} s", file=out)
+              f"{summary['wrong_fixes'] - summary['wrong_fixes_passing']} of {summary['wrong_fixes']} wrong fix(es) "
+              f"rejected; {summary['validation_errors']} validation error(s) in {summary['seconds']:.1f} s", file=out)
     if loaded.errors:
         return 2
     return 1 if summary["failed"] else 0

@@ -48,9 +48,11 @@ class NopythonCheck(_Check):
 
 
 class ParallelLoopCheck(_Check):
-    """Parallel diagnostics found at least `min` parallel loops."""
+    """Parallel diagnostics found at least `min` parallel loops (with `prange: true`, loops written
+    with prange in the code; array expressions and allocations such as np.zeros do not count)."""
     kind: Literal["parallel_loop"]
     min: int = Field(1, ge=1)
+    prange: bool = Field(False, description="count only loops from the code's own prange")
 
 
 class VectorizedCheck(_Check):
@@ -119,6 +121,12 @@ class ExpectError(_Strict):
     match: str = Field("", description="regular expression searched in the full error text")
 
 
+class WrongFix(_Strict):
+    """A plausible wrong answer to an exercise: `numba-lab check` proves the checks reject it."""
+    code: str = Field(description="the full source a learner might write, decorator line included")
+    why: str = Field(description="the mistake it stands for, in one sentence")
+
+
 class Step(_Strict):
     id: str = Field(pattern=ID_PATTERN, description="unique within the lesson; [a-z0-9-]")
     title: str
@@ -138,12 +146,15 @@ class Step(_Strict):
     checks: list[Check] = Field(default_factory=list, description="present: the step is an exercise")
     hints: list[str] = Field(default_factory=list)
     solution: str | None = None
+    wrong_fixes: list[WrongFix] = Field(default_factory=list,
+                                        description="exercises only: wrong answers the checks must reject")
 
     _line: int = PrivateAttr(0)
     _code_lines: dict = PrivateAttr(default_factory=dict)  # field -> (yaml line of the value, is block scalar)
 
     def yaml_line(self, field: str, code_line: int | None) -> int:
-        """1-based YAML line of 1-based line `code_line` of `field` (code/solution/setup); 0 if unknown."""
+        """1-based YAML line of 1-based line `code_line` of `field` (code, solution, setup, or
+        wrong_fixes[i] for the code of wrong fix i); the step's line if unknown."""
         base = self._code_lines.get(field)
         if base is None:
             return self._line
@@ -202,7 +213,14 @@ def model_for(loc: tuple, data) -> type[BaseModel] | None:
                 i += 1
                 continue
             return None
-        if model is Step and key in ("timing", "expect_error"):
+        if model is Step and key == "wrong_fixes":
+            if i + 1 < len(loc) and isinstance(loc[i + 1], int):
+                i += 1
+                node = _get(_get(node, "wrong_fixes"), loc[i])
+                model = WrongFix
+            else:
+                return None
+        elif model is Step and key in ("timing", "expect_error"):
             model = TimingSpec if key == "timing" else ExpectError
             node = _get(node, key)
         elif model is Step and key == "checks":

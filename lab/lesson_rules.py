@@ -11,6 +11,7 @@ from pathlib import Path
 from lab.lesson_model import Lesson, Step
 from lab.lesson_yaml import LessonError, code_position, dotted, locate
 from lab.options import TOGGLES, Options, OptionsError, options_from_source
+from lab.placeholders import PLACEHOLDERS, find as find_placeholders
 
 LOCK_KEYS = (*TOGGLES, "target")
 OPTION_NAMES = tuple(f for f in Options.__dataclass_fields__ if f != "extra")
@@ -33,12 +34,42 @@ def rule_errors(path: Path, lesson: Lesson, data, text: str) -> list[LessonError
         else:
             seen[step.id] = i
         _step_rules(path, step, base, data, text, at, errs)
+        _placeholder_rules(path, step, base, data, text, at, errs)
+    for field in ("title", "summary"):
+        if find_placeholders(getattr(lesson, field)):
+            at((field,), f"{field}: placeholders such as {{{{cpu}}}} are filled only in a step's text")
     return errs
 
 
-def _code_rules(path, step: Step, base, field: str, source: str, data, text, at, errs) -> bool:
-    """Parse `source` (the step's code or solution); True if it parses and defines the entry."""
-    loc = base + (field,)
+def _placeholder_rules(path, step: Step, base, data, text, at, errs) -> None:
+    """{{name}} in step text must be a known machine fact (lab/placeholders.py), in a step that runs."""
+    import difflib
+
+    for name, line, col in find_placeholders(step.text):
+        yline, ycol = code_position(data, base + ("text",), line, col, text)
+        if name not in PLACEHOLDERS:
+            close = difflib.get_close_matches(name, PLACEHOLDERS, n=1)
+            hint = f"; did you mean {{{{{close[0]}}}}}?" if close else ""
+            msg = (f"{dotted(base)}.text: unknown placeholder {{{{{name}}}}} (expected one of: "
+                   f"{', '.join(PLACEHOLDERS)}){hint}")
+        elif not step.runnable:
+            msg = (f"{dotted(base)}.text: placeholder {{{{{name}}}}} in a 'kind: read' step: placeholders are "
+                   "filled from the step's own run (expected a step that runs code)")
+        else:
+            continue
+        errs.append(LessonError(path, yline, ycol, msg))
+    for field in ("title",):
+        if find_placeholders(getattr(step, field)):
+            at(base + (field,), f"{dotted(base)}.{field}: placeholders are filled only in the step's text")
+    for j, hint_text in enumerate(step.hints):
+        if find_placeholders(hint_text):
+            at(base + ("hints", j), f"{dotted(base)}.hints[{j}]: placeholders are filled only in the step's text")
+
+
+def _code_rules(path, step: Step, base, field: str, source: str, data, text, at, errs, loc=None) -> bool:
+    """Parse `source` (the step's code, solution or a wrong fix's code at `loc`); True if it parses and
+    defines the entry."""
+    loc = loc or base + (field,)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
@@ -86,7 +117,8 @@ def _parses(src: str, mode: str) -> SyntaxError | None:
 def _step_rules(path, step: Step, base, data, text, at, errs) -> None:
     name = dotted(base)
     if step.kind == "read":
-        for field in ("code", "entry", "setup", "calls", "timing", "expect_error", "checks", "hints", "solution"):
+        for field in ("code", "entry", "setup", "calls", "timing", "expect_error", "checks", "hints", "solution",
+                      "wrong_fixes"):
             if field in step.model_fields_set and getattr(step, field):
                 at(base + (field,), f"{name}: {field!r} has no use in a 'kind: read' step (text only; "
                                     "expected kind jit, vectorize, guvectorize or cuda to run code)", key=True)
@@ -103,6 +135,15 @@ def _step_rules(path, step: Step, base, data, text, at, errs) -> None:
         _code_rules(path, step, base, "code", step.code, data, text, at, errs)
     if step.solution is not None and step.solution.strip():
         _code_rules(path, step, base, "solution", step.solution, data, text, at, errs)
+    for j, wrong in enumerate(step.wrong_fixes):
+        wloc = base + ("wrong_fixes", j, "code")
+        if not wrong.code.strip():
+            at(wloc, f"{dotted(wloc)}: empty (expected the full source of a wrong answer)")
+        else:
+            _code_rules(path, step, base, "wrong fix", wrong.code, data, text, at, errs, loc=wloc)
+        if not wrong.why.strip():
+            at(base + ("wrong_fixes", j, "why"), f"{dotted(base + ('wrong_fixes', j))}.why: empty "
+                                                 "(expected the mistake it stands for, in one sentence)")
 
     # harness code
     if step.setup.strip():
@@ -121,7 +162,7 @@ def _step_rules(path, step: Step, base, data, text, at, errs) -> None:
             at(base + ("checks",), f"{name}: an exercise (a step with checks) needs a 'solution' that passes them",
                key=True)
     else:
-        for field in ("solution", "hints"):
+        for field in ("solution", "hints", "wrong_fixes"):
             if getattr(step, field):
                 at(base + (field,), f"{name}: {field!r} only makes sense in an exercise "
                                     "(expected 'checks' too)", key=True)

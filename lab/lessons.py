@@ -111,6 +111,12 @@ def _load(path: Path) -> tuple[Lesson | None, list[LessonError], object]:
                 if isinstance(node, str):
                     step._code_lines[fld] = (locate(data, ("steps", i, fld))[0],
                                              isinstance(node, (LiteralScalarString, FoldedScalarString)))
+            for j, wrong in enumerate(data["steps"][i].get("wrong_fixes") or []):
+                node = wrong.get("code") if isinstance(wrong, dict) else None
+                if isinstance(node, str):
+                    step._code_lines[f"wrong_fixes[{j}]"] = (
+                        locate(data, ("steps", i, "wrong_fixes", j, "code"))[0],
+                        isinstance(node, (LiteralScalarString, FoldedScalarString)))
         return lesson, [], data
     except RecursionError:
         return None, [LessonError(path, 1, 1, "the YAML nests too deeply (expected a lesson mapping)")], None

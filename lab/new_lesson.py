@@ -1,7 +1,7 @@
 """`numba-lab new-lesson NAME [--dir DIR]`: write a commented starter lesson that passes `numba-lab check`.
 
 The starter has one of each kind of step an author needs: a read step, a jit step (with calls, views
-and a timing), and an exercise (checks, hints, solution). It never overwrites a file (unless --force).
+and a timing), and an exercise (checks, hints, solution, wrong_fixes). It never overwrites a file (unless --force).
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ steps:
     timing: {{call: "sum_squares(a)", baseline: true}}   # compiled vs pure Python (py_func)
 
   # 3. An exercise: a step with `checks`. The starter may fail them; `solution` must pass them
-  #    (numba-lab check runs it to prove that). Hints are revealed one at a time.
+  #    (numba-lab check runs it to prove that). Hints are revealed one at a time. `wrong_fixes`
+  #    lists likely wrong answers: numba-lab check fails the step if one of them passes the checks.
   - id: count-positive
     title: "Exercise: count the positive numbers"
     kind: jit
@@ -107,6 +108,15 @@ steps:
               if x > 0:
                   n += 1
           return n
+    wrong_fixes:            # answers a learner might wrongly write; `numba-lab check` proves the checks reject each
+      - why: Counting every element instead of only the positive ones.
+        code: |
+          from numba import jit
+
+
+          @jit
+          def count_positive(a):
+              return len(a)
 '''
 
 

@@ -19,6 +19,7 @@ class Seen:
     modes: list[str] = field(default_factory=list)  # one per compiled signature
     n_signatures: int = 0
     parallel_loops: int | None = None
+    prange_loops: int | None = None  # of those, loops from the code's own prange
     vectorized: bool | None = None
     speedup: float | None = None
     options: object = None  # lab.options.Options of the decorator line, or None
@@ -32,6 +33,8 @@ def check_name(check: dict) -> str:
         detail = f"{check.get('name')}={check.get('value')}"
     if kind in ("speedup", "signatures", "parallel_loop") and "min" in check:
         detail = f">= {check['min']}"
+    if kind == "parallel_loop" and check.get("prange"):
+        detail = f"{detail} from prange".strip()
     return f"{kind} {detail}".strip()
 
 
@@ -71,6 +74,9 @@ def evaluate(check: dict, seen: Seen) -> tuple[bool, str]:
         return ok, "every signature compiled in nopython mode" if ok else "some signature compiled in object mode"
     if kind == "parallel_loop":
         want = int(check.get("min", 1))
+        if check.get("prange"):
+            got = seen.prange_loops or 0
+            return got >= want, f"{got} parallel loop(s) from prange found (need {want})"
         got = seen.parallel_loops or 0
         return got >= want, f"{got} parallel loop(s) found (need {want})"
     if kind == "vectorized":

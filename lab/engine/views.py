@@ -217,7 +217,7 @@ def types_view(results, note: str = "") -> dict:
 
 def parallel_view(results) -> dict:
     buf = io.StringIO()
-    loops = 0
+    loops = prange_loops = 0
     for sig, cres in results:
         diag = (getattr(cres, "metadata", None) or {}).get("parfor_diagnostics")
         if diag is None:
@@ -229,9 +229,13 @@ def parallel_view(results) -> dict:
                 print(f"(parallel diagnostics failed: {exc})")
         try:
             loops = max(loops, int(diag.count_parfors()))
+            # loops from the code's own prange (not array expressions or np.zeros & co.), before fusion
+            prange_loops = max(prange_loops, sum(
+                any(isinstance(pat, tuple) and pat[:2] == ("prange", "user") for pat in getattr(pf, "patterns", ()))
+                for pf in getattr(diag, "initial_parfors", ())))
         except Exception:
             pass
     text = buf.getvalue()
     if not text.strip():
         text = "No parallel diagnostics: compile with parallel=True (and use prange or array expressions)."
-    return {"text": text, "loops": loops}
+    return {"text": text, "loops": loops, "prange_loops": prange_loops}

@@ -287,7 +287,8 @@ class JobRun:
 
         job = self.job
         self.check_results: list[dict] = []
-        self.emit("started", pid=os.getpid(), target=job.target, simulator=self.simulator, numba=numba.__version__)
+        self.emit("started", pid=os.getpid(), target=job.target, simulator=self.simulator, numba=numba.__version__,
+                  **_machine())
         from lab.options import OptionsError, apply_options, options_from_source
 
         try:
@@ -431,7 +432,7 @@ class JobRun:
         results = self.results()
         modules = (self.module_name,)
         self.seen_vectorized = None
-        self.parallel_loops = None
+        self.parallel_loops = self.prange_loops = None
         if job.kind == "cuda":
             self._cuda_views()
             return
@@ -463,14 +464,15 @@ class JobRun:
                     if job.target == "parallel" and job.kind == "vectorize":
                         fields["text"] = ("target='parallel' ufuncs split the whole array over threads; "
                                           "there are no prange loops to list.\n" + fields["text"])
-                    self.parallel_loops = fields["loops"]
+                    self.parallel_loops, self.prange_loops = fields["loops"], fields["prange_loops"]
                     self.emit("parallel", **fields)
             except Exception as exc:  # a view must never sink the job
                 self.emit("types", text=f"# the {view} view failed: {type(exc).__name__}: {exc}")
         if self.seen_vectorized is None and any(c.get("kind") == "vectorized" for c in job.checks):
             self.seen_vectorized = views.ir_view(results, "llvm", modules)["vectorized"]
         if self.parallel_loops is None and any(c.get("kind") == "parallel_loop" for c in job.checks):
-            self.parallel_loops = views.parallel_view(results)["loops"]
+            fields = views.parallel_view(results)
+            self.parallel_loops, self.prange_loops = fields["loops"], fields["prange_loops"]
 
     def _uncached_for_views(self, results):
         """The entry came from the disk cache, which keeps no IR: compile a copy without the cache
@@ -541,6 +543,7 @@ class JobRun:
         seen = Seen(ns=self.ns, stdout="".join(self.stdout_all),
                     modes=[views.mode([r]) for r in results] if self.job.kind != "cuda" else ["cuda"] * len(results),
                     n_signatures=len(results), parallel_loops=self.parallel_loops,
+                    prange_loops=getattr(self, "prange_loops", None),
                     vectorized=self.seen_vectorized, speedup=getattr(self, "speedup", None),
                     options=self.opts, errors=self.errors)
         for check in self.job.checks:
@@ -611,6 +614,24 @@ def _warm_up(simulator: bool) -> dict:
     import lab.engine.timing  # noqa: F401
     import lab.engine.checks  # noqa: F401
     return {"import_s": import_s, "warm_s": time.perf_counter() - t, "numba": numba.__version__}
+
+
+_MACHINE: dict = {}
+
+
+def _machine() -> dict:
+    """What the lesson text may quote about this machine (lab/placeholders.py): the CPU name LLVM
+    compiles for (NUMBA_CPU_NAME wins, as in Numba), the cores, and Numba's thread count."""
+    if not _MACHINE:
+        import numba
+        from llvmlite import binding as ll
+
+        try:
+            cpu = numba.config.CPU_NAME or ll.get_host_cpu_name()
+        except Exception:  # noqa: BLE001 - a fact we cannot read is left out, never a failed job
+            cpu = None
+        _MACHINE.update(cpu=cpu, cores=os.cpu_count(), threads=numba.config.NUMBA_NUM_THREADS)
+    return dict(_MACHINE)
 
 
 def _cleanup_after_job(module_name: str) -> None:

@@ -39,6 +39,9 @@ async def test_jit_job_emits_every_cpu_event(runner):
     assert_order(events)
     started = one(events, "started")
     assert started["numba"] and started["simulator"] is False and started["target"] == "cpu"
+    # machine facts for lesson placeholders (lab/placeholders.py): present and well-formed, never assumed
+    assert isinstance(started["cpu"], str) and started["cpu"]
+    assert started["cores"] >= 1 and started["threads"] >= 1
     compiled = one(events, "compiled")
     assert compiled["mode"] == "nopython" and compiled["compile_ms"] > 0
     assert compiled["signatures"] == ["(int64, int64) -> int64"]  # emitted right after the first call
@@ -140,6 +143,22 @@ async def test_parallel_view_counts_loops(runner):
     par = one(events, "parallel")
     assert par["loops"] >= 1 and "Parallel loop listing" in par["text"]
     assert one(events, "check")["passed"] and events[-1]["ok"]
+
+
+async def test_prange_loops_count_only_the_codes_own_prange(runner):
+    """np.zeros(1) is a parallel loop too: replacing prange by range leaves 1 loop but 0 prange loops."""
+    body = ("import numpy as np\nfrom numba import njit, prange\n\n@njit(parallel=True)\ndef total(a):\n"
+            "    acc = np.zeros(1)\n    for i in {rng}(a.shape[0]):\n        acc[0] += a[i]\n    return acc[0]\n")
+    checks = [{"kind": "parallel_loop", "min": 1}, {"kind": "parallel_loop", "min": 1, "prange": True}]
+    got = {}
+    for rng in ("prange", "range"):
+        job = Job(source=body.format(rng=rng), entry="total", setup="a = np.ones(1000)", calls=["total(a)"],
+                  views=["parallel"], checks=checks)
+        events = await collect(runner, job)
+        par = one(events, "parallel")
+        got[rng] = (par["loops"], par["prange_loops"], [c["passed"] for c in by_type(events, "check")])
+    assert got["prange"] == (2, 1, [True, True])
+    assert got["range"] == (1, 0, [True, False])
 
 
 async def test_vectorized_loop_detected(runner):

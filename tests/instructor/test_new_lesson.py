@@ -23,10 +23,11 @@ def test_new_lesson_writes_a_starter_that_passes_check(tmp_path):
     assert lesson.id == "loops-and-caches" and lesson.title == "Loops and Caches"
     kinds = [s.kind for s in lesson.steps]
     assert kinds == ["read", "jit", "jit"] and lesson.steps[2].checks and lesson.steps[2].hints
-    assert lesson.steps[2].solution
+    assert lesson.steps[2].solution and lesson.steps[2].wrong_fixes and lesson.steps[2].wrong_fixes[0].why
     check = run_lab("check", str(out), env=env, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "0 failed" in check.stdout and "0 validation error(s)" in check.stdout
+    assert "1 of 1 wrong fix(es) rejected" in check.stdout
 
 
 def test_new_lesson_refuses_to_overwrite(tmp_path):

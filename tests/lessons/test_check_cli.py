@@ -87,6 +87,7 @@ def test_check_passes_and_fails_for_real(tiny):
     fail = [ln for ln in lines if ln.startswith("FAIL tiny/broken-solution")]
     assert fail and "dbl(2) should be 4" in fail[0] and "dbl(2) gave 3" in fail[0]
     assert "3 step(s): 2 passed, 0 warning(s), 1 failed" in lines[-1]
+    assert "0 of 0 wrong fix(es) rejected" in lines[-1]
 
 
 def test_check_json_only_and_quiet(tiny):
@@ -188,3 +189,65 @@ def test_check_on_an_unreadable_folder_is_one_error_not_a_traceback():
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-2000:]
     assert f"{locked}:1:1: cannot read this lesson folder: permission denied" in proc.stdout
     assert "1 lesson(s)" in proc.stdout and proc.returncode == 2  # the other file still loads
+
+
+WRONG_FIXES = """\
+    wrong_fixes:
+      - why: Returning a constant that only fits the one call the checks make.
+        code: |
+          from numba import njit
+
+          @njit
+          def inc(x):
+              return 2
+      - why: Adding in Python mode would still be right, so this one must be rejected by the nopython check.
+        code: |
+          from numba import jit
+
+          @jit(forceobj=True)
+          def inc(x):
+              return x + 1
+      - why: A typo that does not compile.
+        code: |
+          from numba import njit
+
+          @njit
+          def inc(x):
+              return x + undefined_name
+"""
+
+
+def _with_wrong_fixes(tmp_path: Path, fixes: str) -> Path:
+    head = TINY.split("  - id: expected-error")[0]
+    (tmp_path / "tiny.yaml").write_text(head + fixes, encoding="utf-8")
+    return tmp_path
+
+
+def test_wrong_fix_that_passes_the_checks_is_a_failure_with_its_why(tmp_path):
+    folder = _with_wrong_fixes(tmp_path, WRONG_FIXES)
+    out = run_check(str(folder), "--json")
+    assert out.returncode == 1, out.stdout + out.stderr
+    report = json.loads(out.stdout)
+    (step,) = report["steps"]
+    assert step["status"] == "FAIL"
+    # 1 (constant 2 == inc(1)) passes every check; 2 fails nopython; 3 does not compile: both rejected
+    assert [p for p in step["problems"] if p.startswith("wrong fix")] == [
+        "wrong fix 1 passes the checks: Returning a constant that only fits the one call the checks make. "
+        "(yaml line 26)"]
+    assert step["wrong_fixes"] == 3 and step["wrong_fixes_passing"] == 1
+    assert report["summary"]["wrong_fixes"] == 3 and report["summary"]["wrong_fixes_passing"] == 1
+
+
+def test_wrong_fixes_all_rejected_pass_and_count_in_the_summary(tmp_path):
+    folder = _with_wrong_fixes(tmp_path, WRONG_FIXES.replace("return 2", "return x - 1"))
+    out = run_check(str(folder))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "solution 2/2 checks, 3/3 wrong fix(es) rejected" in out.stdout
+    assert "3 of 3 wrong fix(es) rejected" in out.stdout.splitlines()[-1]
+
+
+def test_wrong_fix_syntax_error_is_reported_at_its_yaml_line(tmp_path):
+    folder = _with_wrong_fixes(tmp_path, WRONG_FIXES.replace("return 2", "return (2"))
+    out = run_check(str(folder), "--validate-only")
+    assert out.returncode == 2
+    assert f"{folder / 'tiny.yaml'}:31:" in out.stdout and "wrong_fixes[0].code: Python syntax error" in out.stdout

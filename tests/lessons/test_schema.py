@@ -55,3 +55,11 @@ def test_schema_command_prints_and_writes(tmp_path):
     out = subprocess.run([sys.executable, "-m", "lab", "schema", "-o", str(target)], capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0 and json.loads(target.read_text()) == lesson_json_schema()
+
+
+def test_schema_has_wrong_fixes_with_code_and_why():
+    defs = lesson_json_schema()["$defs"]
+    prop = defs["Step"]["properties"]["wrong_fixes"]
+    assert prop["type"] == "array" and prop["items"]["$ref"] == "#/$defs/WrongFix"
+    assert set(defs["WrongFix"]["required"]) == {"code", "why"}
+    assert defs["WrongFix"]["additionalProperties"] is False

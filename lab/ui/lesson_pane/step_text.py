@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
+from lab.placeholders import fill, machine_facts
 from lab.ui.plain import line, lines
 
 
@@ -29,13 +30,23 @@ class StepText(VerticalScroll, can_focus=True):
         yield Static("", id="step-checks", classes="-empty")
         yield Static("", id="step-hints", classes="-empty")
 
+    _text: str = ""
+    _facts: dict = {}
+
     def show_step(self, heading: Content, text: str) -> None:
         """`heading`: from lab.ui.plain.line() (a str is shown as written)."""
         self.query_one("#step-heading", Static).update(line(heading))
-        self.query_one("#step-markdown", Markdown).update(text or "")
+        self._text, self._facts = text or "", machine_facts(self._facts)  # the CPU stays known across steps
+        self.query_one("#step-markdown", Markdown).update(fill(self._text, self._facts))
         self.show_checks(None)
         self.show_hints([], 0)
         self.scroll_home(animate=False)
+
+    def show_facts(self, facts: dict[str, str]) -> None:
+        """The step's run ended: fill the text's {{placeholders}} (lab/placeholders.py) with what it reported."""
+        self._facts = {**machine_facts(self._facts), **facts}
+        if "{{" in self._text:
+            self.query_one("#step-markdown", Markdown).update(fill(self._text, self._facts, ran=True))
 
     def show_locks(self, locks: dict[str, str]) -> None:
         """Why some options cannot be toggled in this step (the options bar only names them)."""

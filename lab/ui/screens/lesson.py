@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from lab import paths
 from lab.options import Options, OptionsError, apply_options, decorator_for_kind, options_from_source
+from lab.placeholders import facts_from_event
 from lab.ui import catalog
 from lab.ui.editor_pane.code_editor import CodeEditor
 from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, target_of
@@ -372,10 +373,12 @@ class LessonScreen(Screen):
         done = None
         errors: list[dict] = []
         self._expected_error = None  # an error the step expects (the status says so, not a bare "ok")
+        facts: dict[str, str] = {}  # machine facts for the text's {{placeholders}}
         async for event in self.app.runner.run(job):
             if event.get("job") != self.job_id:
                 continue  # an older job's event: never shown as current
             self.results.apply(event)
+            facts.update(facts_from_event(event))
             kind = event.get("type")
             if kind == "check":
                 self._check_results.append(event)
@@ -393,6 +396,8 @@ class LessonScreen(Screen):
             return
         if not errors:
             self.editor.mark_error_line(None)
+        if done.get("cause") != "superseded":
+            self.query_one(StepText).show_facts(facts)
         self._finish(job, done, errors, checks)
 
     def _finish(self, job, done: dict, errors: list[dict], checks: bool) -> None:
