@@ -652,6 +652,7 @@ def _warm_up(simulator: bool) -> dict:
             from lab.engine import cudaside
 
             cudaside.install_simulator_hook()
+            cudaside.set_simulator_thread_stack()
         _warm[1, 1](np.zeros(4))
     else:
         @numba.njit(cache=False)
