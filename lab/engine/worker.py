@@ -268,6 +268,7 @@ class JobRun:
         self.build_base = views.BUILD_SECONDS[0]
         self.cache_base = views.CACHE_LOAD_SECONDS[0]
         views.BUILT_UFUNCS.clear()
+        views.STENCIL_RESULTS.clear()
         with contextlib.ExitStack() as stack:
             stack.enter_context(nev.install_listener("numba:compile", self.listener))
             stack.enter_context(nev.install_listener("numba:compile", self.by_dispatcher))
@@ -665,6 +666,8 @@ def _warm_up(simulator: bool) -> dict:
 
     views.install_ufunc_hook()
     views.install_cache_hook()
+    if not simulator:
+        views.install_stencil_hook()
     import lab.engine.timing  # noqa: F401
     import lab.engine.checks  # noqa: F401
     return {"import_s": import_s, "warm_s": time.perf_counter() - t, "numba": numba.__version__}
