@@ -25,8 +25,6 @@ from lab.cli import build_parser
 from lab.engine.headless import job_from_args
 from engine_support import by_type, collect
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 _spec = importlib.util.spec_from_file_location("corpus_plain", CORPUS / "_plain_python.py")
 plain_python = importlib.util.module_from_spec(_spec)
@@ -113,6 +111,7 @@ def last_result(events: list[dict]) -> str | None:
     return outputs[-1]["result"] if outputs else None
 
 
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("name", list(CASES))
 async def test_corpus_kernel(runner, plain, name):
     case = CASES[name]
