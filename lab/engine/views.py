@@ -267,7 +267,7 @@ def parallel_view(results) -> dict:
     loops = 0
     for sig, cres in results:
         diag = (getattr(cres, "metadata", None) or {}).get("parfor_diagnostics")
-        if diag is None:
+        if diag is None or getattr(diag, "_has_setup", True) is False:  # compiled without parallel=True
             continue
         with contextlib.redirect_stdout(buf):
             try:

@@ -27,6 +27,7 @@ from lab.engine import limits
 from lab.engine.capture import Capture
 from lab.engine.errors import describe, matches_expected
 from lab.engine.protocol import Job, error_event, event
+from lab.options import is_expr
 
 RESULT_REPR_CAP = 20_000
 
@@ -497,6 +498,10 @@ class JobRun:
                     if job.target == "parallel" and job.kind == "vectorize":
                         fields["text"] = ("target='parallel' ufuncs split the whole array over threads; "
                                           "there are no prange loops to list.\n" + fields["text"])
+                    by_code = getattr(self.opts, "parallel", None)
+                    if is_expr(by_code) and not fields["loops"]:
+                        fields["text"] = (f"parallel={by_code} is set by code; it was not true when the file ran, "
+                                          "so nothing was parallelised.\n" + fields["text"])
                     self.parallel_loops = fields["loops"]
                     self.emit("parallel", **fields)
             except Exception as exc:  # a view must never sink the job
