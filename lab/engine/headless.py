@@ -159,16 +159,16 @@ def format_event(e: dict, *, full: bool = False) -> str:
     return f"{head}: {json.dumps(e)}"
 
 
-def _refuse(args: argparse.Namespace, etype: str, message: str) -> int:
-    """A job that cannot be built: with --json an error event and a done event (one JSON object per
-    line, like every other outcome), otherwise one line on stderr. Exit status 2 either way."""
+def _refuse(args: argparse.Namespace, etype: str, message: str, *, stage: str = "syntax", status: int = 2) -> int:
+    """A job that cannot be built or run (no worker): with --json an error event and a done event (one
+    JSON object per line, like every other outcome), otherwise one line on stderr."""
     if getattr(args, "json", False):
-        print(json.dumps(error_event("", 0.0, stage="syntax", etype=etype, summary=message)), flush=True)
+        print(json.dumps(error_event("", 0.0, stage=stage, etype=etype, summary=message)), flush=True)
         print(json.dumps({"type": "done", "job": "", "t": 0.0, "ok": False, "elapsed_ms": 0.0, "cause": None}),
               flush=True)
     else:
         print(f"numba-lab run: {message}", file=sys.stderr)
-    return 2
+    return status
 
 
 def main(args: argparse.Namespace) -> int:
@@ -193,5 +193,8 @@ def main(args: argparse.Namespace) -> int:
             await runner.close()
         return last
 
-    done = asyncio.run(go())
+    try:
+        done = asyncio.run(go())
+    except Exception as exc:  # noqa: BLE001 - e.g. no worker could start: still one event per line
+        return _refuse(args, type(exc).__name__, str(exc) or type(exc).__name__, stage="worker", status=1)
     return 0 if done.get("ok") else 1
