@@ -184,9 +184,8 @@ class Prover:
                 if unfilled:
                     warnings.append("the starter's run does not report " + ", ".join(
                         "{{" + n + "}}" for n in unfilled) + " (the text shows it unfilled)")
-            elif step.is_exercise and target == step.targets[0] and out.checks and not out.failed_checks \
-                    and not out.unexpected:
-                starter_passes_checks = True
+                if step.is_exercise and out.checks and not out.failed_checks and not out.unexpected:
+                    starter_passes_checks = True
         if not problems:
             details.append("starter fails as expected" if step.expect_error else "starter ok")
         if step.is_exercise:

@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--entry", required=True, help="function/kernel name to inspect")
     p.add_argument("--kind", default="jit", choices=["jit", "vectorize", "guvectorize", "cuda"])
-    p.add_argument("--target", default="cpu", choices=["cpu", "parallel", "cuda"])
+    p.add_argument("--target", default=None, choices=["cpu", "parallel", "cuda"],
+                   help="as the target row: parallel sets parallel=True (default: what the decorator implies)")
     p.add_argument("--options", default=None,
                    help="comma list applied to the decorator: e.g. 'parallel,fastmath,nogil,signature=f8(f8[:])'")
     p.add_argument("--call", action="append", default=[], help="expression/statement to run (repeatable)")

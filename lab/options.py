@@ -10,6 +10,9 @@ Pure text (``ast``); never imports numba, so the UI can use it freely.
 Beyond the contract's fields, ``Options`` carries ``layout`` (guvectorize's layout string) and
 ``extra``: keyword arguments numba-lab has no toggle for (``inline='always'``, ``error_model=...``,
 ``device=True``...) kept as ``(name, source text)`` pairs so rewriting a line never loses them.
+An on/off option written as an expression (``parallel=run_parallel``, ``nopython=DEBUG``) is an
+``Expr``: Python decides it when the file runs, numba-lab keeps the text verbatim and shows it as
+"set by code".
 """
 
 from __future__ import annotations
@@ -31,6 +34,20 @@ def decorator_for_kind(kind: str) -> str:
     return _KIND_DECORATOR.get(kind, "jit")
 
 
+@dataclass(frozen=True)
+class Expr:
+    """An option's value written as code (``parallel=run_parallel``): kept verbatim, never edited."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def is_expr(value) -> bool:
+    return isinstance(value, Expr)
+
+
 class OptionsError(ValueError):
     """Decorator text numba-lab cannot read or write; the message says why."""
 
@@ -38,13 +55,13 @@ class OptionsError(ValueError):
 @dataclass(frozen=True)
 class Options:
     decorator: str = "jit"
-    nopython: bool | None = None
-    forceobj: bool = False
-    nogil: bool = False
-    cache: bool = False
-    parallel: bool = False
-    fastmath: bool = False
-    boundscheck: bool | None = None
+    nopython: bool | None | Expr = None
+    forceobj: bool | Expr = False
+    nogil: bool | Expr = False
+    cache: bool | Expr = False
+    parallel: bool | Expr = False
+    fastmath: bool | Expr = False
+    boundscheck: bool | None | Expr = None
     signature: str | None = None
     target: str | None = None
     layout: str | None = None  # guvectorize only, e.g. "(n),()->(n)"
@@ -61,6 +78,7 @@ class Options:
 
     def to_json(self) -> dict:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d.update({k: {"expr": v.text} for k, v in d.items() if isinstance(v, Expr)})
         d["extra"] = [list(pair) for pair in self.extra]
         return d
 
@@ -72,7 +90,46 @@ class Options:
             raise OptionsError(f"unknown option field(s): {', '.join(sorted(unknown))}")
         d = dict(d)
         d["extra"] = tuple(tuple(pair) for pair in d.get("extra") or ())
+        for name in BOOL_TOGGLES:
+            if isinstance(d.get(name), dict) and set(d[name]) == {"expr"}:
+                d[name] = Expr(str(d[name]["expr"]))
         return cls(**d)
+
+
+# ---------------------------------------------------------------- targets (shared by the UI and `numba-lab run`)
+
+TARGET_NAMES = ("cpu", "parallel", "cuda")
+
+
+def target_of(opts: Options | None, current: str) -> str:
+    """The target the decorator text implies (parallel=True -> 'parallel'; vectorize target=...).
+    A parallel= written as code leaves the current target as it is."""
+    if opts is None:
+        return current
+    if opts.decorator in ("vectorize", "guvectorize"):
+        return opts.target if opts.target in TARGET_NAMES else ("cuda" if current == "cuda" else "cpu")
+    if opts.decorator == "cuda.jit":
+        return "cuda"
+    if current == "cuda":
+        return "cuda"
+    if isinstance(opts.parallel, Expr):
+        return current
+    return "parallel" if opts.parallel else "cpu"
+
+
+def options_for_target(opts: Options, target: str) -> Options:
+    """Options after picking `target`: parallel=True for jit kinds, target='parallel' for ufuncs.
+    An option set by code (an Expr) is never overwritten."""
+    if opts.decorator in ("vectorize", "guvectorize"):
+        if target == "cpu" and opts.target in (None, "cpu"):
+            return opts
+        return opts.with_toggle("target", target)
+    if opts.decorator in ("jit", "njit") and not isinstance(opts.parallel, Expr):
+        if target == "parallel":
+            return opts.with_toggle("parallel", True)
+        if target == "cpu":
+            return opts.with_toggle("parallel", False)
+    return opts
 
 
 # ---------------------------------------------------------------- rendering
@@ -101,7 +158,9 @@ def render_decorator(opts: Options, prefix: str = "") -> str:
         args.append(_quote(opts.layout))
     for name in BOOL_TOGGLES:
         value = getattr(opts, name)
-        if name in ("nopython", "boundscheck"):
+        if isinstance(value, Expr):
+            args.append(f"{name}={value.text}")
+        elif name in ("nopython", "boundscheck"):
             if value is not None:
                 args.append(f"{name}={bool(value)}")
         elif value:
@@ -145,10 +204,11 @@ def _parse_expr(text: str) -> ast.expr:
         raise OptionsError(f"cannot read decorator {body[:80]!r}: {exc.msg}") from None
 
 
-def _literal_bool(name: str, node: ast.expr, allow_none: bool) -> bool | None:
+def _literal_bool(name: str, node: ast.expr, allow_none: bool, src: str = "") -> bool | None | Expr:
+    """True/False (None where allowed); anything else is code that decides at run time: an Expr."""
     if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or (allow_none and node.value is None)):
         return node.value
-    raise OptionsError(f"{name}= must be True or False, got {ast.unparse(node)}")
+    return Expr(ast.get_source_segment(src, node) or ast.unparse(node))
 
 
 def _parse_node(node: ast.expr, src: str) -> tuple[str, Options]:
@@ -189,12 +249,13 @@ def _parse_node(node: ast.expr, src: str) -> tuple[str, Options]:
         if name in kw:
             raise OptionsError(f"{name}= given twice")
         if name in ("nopython", "boundscheck"):
-            kw[name] = _literal_bool(name, value, allow_none=True)
+            kw[name] = _literal_bool(name, value, allow_none=True, src=src)
         elif name == "fastmath" and isinstance(value, (ast.Set, ast.Dict)):
             # Numba's flag-set form, fastmath={'reassoc', 'contract'}: no toggle for it, kept verbatim
             extra.append((name, ast.get_source_segment(src, value) or ast.unparse(value)))
         elif name in BOOL_TOGGLES:
-            kw[name] = bool(_literal_bool(name, value, allow_none=False))
+            got = _literal_bool(name, value, allow_none=False, src=src)
+            kw[name] = got if isinstance(got, Expr) else bool(got)
         elif name == "target":
             if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
                 raise OptionsError("target= must be a string: 'cpu', 'parallel' or 'cuda'")

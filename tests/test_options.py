@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.options import (
-    DECORATORS, Options, OptionsError, apply_options, find_decorator, options_from_source,
-    parse_decorator, render_decorator,
+    DECORATORS, Expr, Options, OptionsError, apply_options, find_decorator, options_for_target,
+    options_from_source, parse_decorator, render_decorator, target_of,
 )
 
 SIGS = st.sampled_from([None, "float64(float64[:])", "int64(int64, int64)", "f8(f8)",
@@ -85,7 +85,7 @@ def test_parse(text, expected):
     assert parse_decorator(text) == expected
 
 
-@pytest.mark.parametrize("text", ["jit", "@functools.lru_cache", "@jit(nogil=1)", "@jit(", "@jit(*a)",
+@pytest.mark.parametrize("text", ["jit", "@functools.lru_cache", "@jit(", "@jit(*a)",
                                   "@jit('a', 'b')", "@jit(cache=True, cache=False)", "@vectorize(target=cpu)"])
 def test_parse_errors_are_clear(text):
     with pytest.raises(OptionsError) as info:
@@ -157,3 +157,31 @@ def test_fastmath_flag_set_is_kept_and_the_toggle_replaces_it():
     assert render_decorator(opts) == text
     assert render_decorator(opts.with_toggle("fastmath", True)) == "@njit(fastmath=True)"
     assert render_decorator(opts.with_toggle("fastmath", False)) == "@njit"
+
+
+# ---------------------------------------------------------------- options written as code (issue 10)
+
+def test_option_given_as_code_is_kept_verbatim():
+    opts = parse_decorator("@jit(nopython=DEBUG, parallel=run_parallel, fastmath=FLAGS, nogil=1)")
+    assert opts.nopython == Expr("DEBUG") and opts.parallel == Expr("run_parallel")
+    assert opts.fastmath == Expr("FLAGS") and opts.nogil == Expr("1")
+    assert render_decorator(opts) == "@jit(nopython=DEBUG, nogil=1, parallel=run_parallel, fastmath=FLAGS)"
+    assert Options.from_json(opts.to_json()) == opts  # through the job's JSON to the worker
+
+
+def test_source_with_code_options_rewrites_only_what_was_asked():
+    src = "run_parallel = True\n\n@jit(parallel=run_parallel)  # keep\ndef f(a):\n    return a\n"
+    opts = options_from_source(src, "f")
+    assert opts.parallel == Expr("run_parallel")
+    new = apply_options(src, "f", opts.with_toggle("nogil", True))
+    assert "@jit(nogil=True, parallel=run_parallel)  # keep" in new
+    # the target row never overwrites an option set by code
+    assert options_for_target(opts, "parallel") == opts and options_for_target(opts, "cpu") == opts
+    assert target_of(opts, "cpu") == "cpu" and target_of(opts, "parallel") == "parallel"
+
+
+def test_target_row_rule_is_shared():
+    plain = Options()
+    assert options_for_target(plain, "parallel").parallel is True
+    assert options_for_target(Options(parallel=True), "cpu").parallel is False
+    assert options_for_target(Options(decorator="vectorize"), "parallel").target == "parallel"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 def device_name(simulator: bool) -> str:
     if simulator:
@@ -14,6 +16,21 @@ def device_name(simulator: bool) -> str:
         return name.decode() if isinstance(name, bytes) else str(name)
     except Exception as exc:  # noqa: BLE001
         return f"CUDA device (unnamed: {exc})"
+
+
+# The simulator runs every GPU thread of a block as a Python thread, all alive at once. With the
+# default 8 MiB stack, 1024 threads reserve 8 GiB of address space: far over the worker's memory cap
+# (RLIMIT_AS), so "can't start new thread". A simulated thread runs Python frames, which in 3.11 do
+# not grow the C stack per Python call; 512 KiB is 4x what a block of the docs' kernels was measured
+# to need (128 KiB ran them, exceptions included), and 1024 threads then reserve 512 MiB.
+SIM_THREAD_STACK = int(os.environ.get("NUMBA_LAB_SIM_STACK_KB", "512")) * 1024
+
+
+def set_simulator_thread_stack() -> None:
+    """Threads started from now on get SIM_THREAD_STACK bytes of stack (simulator workers only)."""
+    import threading
+
+    threading.stack_size(SIM_THREAD_STACK)
 
 
 def install_simulator_hook() -> None:

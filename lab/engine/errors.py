@@ -74,6 +74,16 @@ def learner_location(text: str, path: str) -> int | None:
             found = int(m.group(1))
     return found
 
+THREAD_HINT = ("No thread could be started within the job's memory cap. The CUDA simulator runs every GPU "
+               "thread of a block as a Python thread (512 KiB of stack each, NUMBA_LAB_SIM_STACK_KB); "
+               "launch fewer threads per block or give the job more memory (a step's memory_mb, "
+               "numba-lab run --memory-mb).")
+
+SIM_UFUNC_HINT = ("CUDA ufuncs (@vectorize/@guvectorize with target='cuda') do not work in Numba's CUDA "
+                  "simulator, which the lab uses without a GPU (lesson 10 says why). Run it where an NVIDIA "
+                  "GPU is present, pick the cpu or parallel target, or write the loop as a @cuda.jit kernel "
+                  "(lesson 11): the simulator runs those.")
+
 
 def describe(exc: BaseException, *, path: str, source: str, stage: str) -> dict:
     """Fields for an error event (everything but type/job/t/expected)."""
@@ -97,6 +107,10 @@ def describe(exc: BaseException, *, path: str, source: str, stage: str) -> dict:
     if is_compile_error(exc) and stage in ("run", "import"):
         stage = "compile"
     hint = HINTS.get(etype)
+    if etype == "RuntimeError" and "can't start new thread" in message:
+        hint = THREAD_HINT
+    elif etype == "AttributeError" and "'FakeOverload'" in message:
+        hint = SIM_UFUNC_HINT
     if isinstance(exc, SystemExit):
         summary = f"SystemExit({exc.code!r}): the code called sys.exit()"
     return {"stage": stage, "etype": etype, "summary": summary, "line": line, "col": col,

@@ -8,8 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from lab.engine.protocol import Job, Timing
-from lab.options import Options, OptionsError, decorator_for_kind, options_from_source
+from lab.engine.protocol import Job, Timing, error_event
+from lab.options import Options, OptionsError, decorator_for_kind, options_for_target, options_from_source, target_of
 
 
 def parse_option_list(text: str | None, base: Options | None, decorator: str) -> Options | None:
@@ -70,12 +70,22 @@ def job_from_args(args: argparse.Namespace) -> Job:
     source = path.read_text(encoding="utf-8")
     current = options_from_source(source, args.entry)
     opts = parse_option_list(args.options, current, decorator_for_kind(args.kind))
+    # --target picks the target exactly as the UI's target row does (parallel=True for @jit, ...);
+    # without it the target is the one the decorator implies, as the UI shows it
+    target = args.target or "cpu"
+    base = opts or current
+    if base is not None and args.target is not None:
+        picked = options_for_target(base, target)
+        if picked != base:
+            opts = picked
+    elif base is not None:
+        target = target_of(base, target)
     timing = None
     if args.time_call:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.sizes else []
         timing = Timing(call=args.time_call, setup=args.time_setup, sizes=sizes)
     views = [v.strip() for v in args.views.split(",") if v.strip()]
-    return Job(source=source, entry=args.entry, kind=args.kind, target=args.target, options=opts,
+    return Job(source=source, entry=args.entry, kind=args.kind, target=target, options=opts,
                setup=args.setup, calls=list(args.call), views=views, timing=timing,
                workfile=f"run/{path.stem}", timeout_s=args.timeout, memory_mb=args.memory_mb).validate()
 
@@ -91,7 +101,10 @@ def format_event(e: dict, *, full: bool = False) -> str:
         return f"{head}: worker pid {e['pid']}, numba {e['numba']}, target {e['target']}" + \
             (" (CUDA simulator)" if e.get("simulator") else "")
     if t == "compiled":
-        return f"{head}: {e['mode']} in {e['compile_ms']:.1f} ms; signatures: {', '.join(e['signatures']) or '(none yet)'}"
+        at_import = (f" (+ {e['import_compile_ms']:.1f} ms compiling other functions at import)"
+                     if e.get("import_compile_ms") else "")
+        return (f"{head}: {e['mode']} in {e['compile_ms']:.1f} ms{at_import}; "
+                f"signatures: {', '.join(e['signatures']) or '(none yet)'}")
     if t == "output":
         lines = [f"{head}: {e['call'] or '(import/setup)'}" + (f" -> {e['result']}" if e.get("result") is not None else "")]
         if e.get("stdout"):
@@ -146,17 +159,27 @@ def format_event(e: dict, *, full: bool = False) -> str:
     return f"{head}: {json.dumps(e)}"
 
 
+def _refuse(args: argparse.Namespace, etype: str, message: str, *, stage: str = "syntax", status: int = 2) -> int:
+    """A job that cannot be built or run (no worker): with --json an error event and a done event (one
+    JSON object per line, like every other outcome), otherwise one line on stderr."""
+    if getattr(args, "json", False):
+        print(json.dumps(error_event("", 0.0, stage=stage, etype=etype, summary=message)), flush=True)
+        print(json.dumps({"type": "done", "job": "", "t": 0.0, "ok": False, "elapsed_ms": 0.0, "cause": None}),
+              flush=True)
+    else:
+        print(f"numba-lab run: {message}", file=sys.stderr)
+    return status
+
+
 def main(args: argparse.Namespace) -> int:
     from lab.engine.runner import Runner
 
     try:
         job = job_from_args(args)
     except FileNotFoundError:
-        print(f"numba-lab run: no such file: {args.file}", file=sys.stderr)
-        return 2
-    except (OptionsError, ValueError, UnicodeDecodeError) as exc:
-        print(f"numba-lab run: {exc}", file=sys.stderr)
-        return 2
+        return _refuse(args, "FileNotFoundError", f"no such file: {args.file}")
+    except (OSError, OptionsError, ValueError, UnicodeDecodeError, SyntaxError) as exc:
+        return _refuse(args, type(exc).__name__, str(exc))
     import asyncio
 
     async def go() -> dict:
@@ -170,5 +193,8 @@ def main(args: argparse.Namespace) -> int:
             await runner.close()
         return last
 
-    done = asyncio.run(go())
+    try:
+        done = asyncio.run(go())
+    except Exception as exc:  # noqa: BLE001 - e.g. no worker could start: still one event per line
+        return _refuse(args, type(exc).__name__, str(exc) or type(exc).__name__, stage="worker", status=1)
     return 0 if done.get("ok") else 1

@@ -62,10 +62,15 @@ class _Demangler:
             self.i += 1
             return _BUILTIN[c]
         if c.isdigit():
-            name = self.ident()
+            name = _unescape_type(self.ident())
             if self.peek() == "I":
                 return f"{name}<{', '.join(self.template_args())}>"
             return name
+        if c == "N":  # a nested name as a type: a @jitclass instance, instance.jitclass.Bag#7f..<...>
+            self.i += 1
+            name = _unescape_type(".".join(self.nested()))
+            m = re.match(r"instance\.jitclass\.(\w+)#", name)
+            return m.group(1) if m else name
         if c == "L":  # literal: L <type> <value> E
             self.i += 1
             self.type_()
@@ -108,6 +113,15 @@ def demangle(symbol: str, *, with_module: bool = False) -> str:
     if args == ["void"]:
         args = []
     return f"{prefix}{name}({', '.join(args)})"
+
+
+# in type names only (DictType_5bunicode_type_2cfloat64_5d_3civ_3dNone_3e -> DictType[unicode_type,float64]<iv=None>);
+# not in function names, where "_2d" may be the learner's own text
+_TYPE_ESCAPES = ("5b", "5d", "2c", "3c", "3e", "3d", "3a", "28", "29", "20", "23", "2a", "27", "2e", "24")
+
+
+def _unescape_type(name: str) -> str:
+    return re.sub(r"_(%s)" % "|".join(_TYPE_ESCAPES), lambda m: chr(int(m.group(1), 16)), name)
 
 
 def _unescape(name: str) -> str:

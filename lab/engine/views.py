@@ -118,12 +118,59 @@ def _time_builds(cls, name: str) -> None:
     setattr(cls, name, timed)
 
 
+# id(StencilFunc) -> {argument types: CompileResult}: a @stencil called from Python compiles a new
+# function on every call and keeps none; the hook below keeps the latest per signature
+STENCIL_RESULTS: dict[int, dict] = {}
+
+
+def install_stencil_hook() -> None:
+    """Keep what each @stencil compiles when called from Python (and time it: no compile event fires).
+    A stencil called from jitted code is compiled into its caller and shows in the caller's views."""
+    import time
+
+    from numba.stencils.stencil import StencilFunc
+
+    orig = StencilFunc.__dict__["_stencil_wrapper"]
+    if getattr(orig, "_lab_hook", False):
+        return
+
+    def _stencil_wrapper(self, result, sigret, return_type, typemap, calltypes, *args):
+        t = time.perf_counter()
+        cres = orig(self, result, sigret, return_type, typemap, calltypes, *args)
+        if sigret is None:  # called from Python; from jitted code it is inside the caller's compile
+            BUILD_SECONDS[0] += time.perf_counter() - t
+            STENCIL_RESULTS.setdefault(id(self), {})[tuple(args)] = cres
+        return cres
+
+    _stencil_wrapper._lab_hook = True
+    StencilFunc._stencil_wrapper = _stencil_wrapper
+
+
+def _jitclass_dispatchers(obj) -> list:
+    """The dispatchers behind a @jitclass's methods and properties (constructor first)."""
+    class_type = getattr(obj, "class_type", None)
+    methods = getattr(class_type, "jit_methods", None)
+    if not isinstance(methods, dict):
+        return []
+    out = list(methods.values())
+    for accessors in (getattr(class_type, "jit_props", None) or {}).values():
+        out += [d for d in accessors.values() if d is not None]
+    return out
+
+
 def compile_results(obj) -> list[tuple[object, object]]:
-    """[(signature, CompileResult)] for the entry, whatever kind of object the decorator made."""
+    """[(signature, CompileResult)] for the entry, whatever kind of object the decorator made:
+    a jit dispatcher, a DUFunc/GUFunc, a ufunc built by a builder, a @jitclass (its compiled
+    methods) or a @stencil called from Python."""
     from numba.core.dispatcher import Dispatcher
 
     if isinstance(obj, Dispatcher):
         return list(obj.overloads.items())
+    if id(obj) in STENCIL_RESULTS:
+        return list(STENCIL_RESULTS[id(obj)].items())
+    jc = _jitclass_dispatchers(obj)
+    if jc:
+        return [item for d in jc for item in d.overloads.items()]
     disp = getattr(obj, "_dispatcher", None)
     if disp is not None and hasattr(disp, "overloads"):
         return list(disp.overloads.items())
@@ -220,7 +267,7 @@ def parallel_view(results) -> dict:
     loops = prange_loops = 0
     for sig, cres in results:
         diag = (getattr(cres, "metadata", None) or {}).get("parfor_diagnostics")
-        if diag is None:
+        if diag is None or getattr(diag, "_has_setup", True) is False:  # compiled without parallel=True
             continue
         with contextlib.redirect_stdout(buf):
             try:

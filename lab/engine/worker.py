@@ -27,6 +27,7 @@ from lab.engine import limits
 from lab.engine.capture import Capture
 from lab.engine.errors import describe, matches_expected
 from lab.engine.protocol import Job, error_event, event
+from lab.options import is_expr
 
 RESULT_REPR_CAP = 20_000
 
@@ -195,9 +196,29 @@ class JobRun:
         os.replace(tmp, self.path)
 
     def compile_seconds(self) -> float:
+        """The entry's own compile time: for a jit dispatcher, Numba's compile events for it (callees
+        it compiled included); for other kinds, every compile and ufunc build in the job."""
         from lab.engine import views
 
-        return max(0.0, self._listened() + views.BUILD_SECONDS[0] - self.build_base - self.view_compile_s)
+        total = max(0.0, self._listened() + views.BUILD_SECONDS[0] - self.build_base - self.view_compile_s)
+        own = self.own_compile_s()
+        return total if own is None else own
+
+    def own_compile_s(self) -> float | None:
+        from numba.core.dispatcher import Dispatcher
+
+        if not isinstance(self.entry_obj, Dispatcher):
+            return None
+        return sum(d for disp, d in self.by_dispatcher.done if disp is self.entry_obj)
+
+    def import_compile_ms(self) -> float | None:
+        """Compile work at import for functions other than the entry (eager signatures, calls at
+        module level), shown apart from the entry's compile time; None when there was none."""
+        own = self.own_compile_s()
+        if own is None:
+            return None
+        others = sum(d for disp, d in self.by_dispatcher.done[: self.import_events] if disp is not self.entry_obj)
+        return others * 1000 if others > 0 else None
 
     def _listened(self) -> float:
         return sum(lst.duration for lst in self.listeners if lst.done)
@@ -232,7 +253,7 @@ class JobRun:
             return
         self.emit("compiled", compile_ms=self.compile_seconds() * 1000, signatures=sigs,
                   mode="cuda" if self.job.is_cuda else views.mode(results), simulator=self.simulator,
-                  **self.cache_fields())
+                  import_compile_ms=self.import_compile_ms(), **self.cache_fields())
         self.compiled_sent = True
         self.flush_pending()
 
@@ -243,11 +264,15 @@ class JobRun:
 
         self.listener = nev.TimingListener()
         self.listeners = [self.listener]
+        self.by_dispatcher = _ByDispatcher(nev)
+        self.import_events = 0
         self.build_base = views.BUILD_SECONDS[0]
         self.cache_base = views.CACHE_LOAD_SECONDS[0]
         views.BUILT_UFUNCS.clear()
+        views.STENCIL_RESULTS.clear()
         with contextlib.ExitStack() as stack:
             stack.enter_context(nev.install_listener("numba:compile", self.listener))
+            stack.enter_context(nev.install_listener("numba:compile", self.by_dispatcher))
             # tells the runner whether a time limit caught the job compiling (worker -> runner only)
             stack.enter_context(nev.install_listener("numba:compile", _compile_signal(nev, self.emit)))
             cuda_ev = _cuda_event_module() if os.environ.get("NUMBA_LAB_CUDA_WORKER") else None
@@ -317,9 +342,10 @@ class JobRun:
             self.error(exc, "syntax" if isinstance(exc, SyntaxError) else "import")
             return
         self.entry_obj = getattr(module, job.entry, None)
-        if self.entry_obj is None:
+        if self.entry_obj is None and not job.setup:
             self.error(NameError(f"{job.entry!r} is not defined in the file (the step's entry)"), "import")
             return
+        self.import_events = len(self.by_dispatcher.done)  # compiles so far happened at import
         self.maybe_compiled()
         ns = dict(vars(module))
         ns.update({"np": np, "math": math, "numba": numba})
@@ -336,6 +362,15 @@ class JobRun:
             if exc is not None:
                 self.error(exc, "setup")
                 return
+            # names the setup created in the module (asv style: `def setup(): global f; f = jit(...)`)
+            for name, value in vars(module).items():
+                ns.setdefault(name, value)
+            if self.entry_obj is None:
+                self.entry_obj = ns.get(job.entry)
+                if self.entry_obj is None:
+                    self.error(NameError(f"{job.entry!r} is not defined in the file or by the setup "
+                                         "(the step's entry)"), "setup")
+                    return
         self.maybe_compiled()
         for call in job.calls:
             if not self._call(call):
@@ -464,6 +499,10 @@ class JobRun:
                     if job.target == "parallel" and job.kind == "vectorize":
                         fields["text"] = ("target='parallel' ufuncs split the whole array over threads; "
                                           "there are no prange loops to list.\n" + fields["text"])
+                    by_code = getattr(self.opts, "parallel", None)
+                    if is_expr(by_code) and not fields["loops"]:
+                        fields["text"] = (f"parallel={by_code} is set by code; it was not true when the file ran, "
+                                          "so nothing was parallelised.\n" + fields["text"])
                     self.parallel_loops, self.prange_loops = fields["loops"], fields["prange_loops"]
                     self.emit("parallel", **fields)
             except Exception as exc:  # a view must never sink the job
@@ -553,6 +592,29 @@ class JobRun:
             self.emit("check", **res)
 
 
+def _ByDispatcher(ev_module):
+    """A listener that keeps (dispatcher, seconds) for each outermost compile, in order."""
+
+    class ByDispatcher(ev_module.Listener):
+        def __init__(self) -> None:
+            self.done: list[tuple[object, float]] = []
+            self.depth = 0
+            self.start = 0.0
+
+        def on_start(self, event) -> None:
+            self.depth += 1
+            if self.depth == 1:
+                self.start = time.perf_counter()
+
+        def on_end(self, event) -> None:
+            self.depth = max(0, self.depth - 1)
+            if self.depth == 0:
+                disp = (event.data or {}).get("dispatcher") if isinstance(event.data, dict) else None
+                self.done.append((disp, time.perf_counter() - self.start))
+
+    return ByDispatcher()
+
+
 def _compile_signal(ev_module, emit):
     """A listener that emits `compiling` (active true/false) when the outermost compile starts and ends."""
 
@@ -599,6 +661,7 @@ def _warm_up(simulator: bool) -> dict:
             from lab.engine import cudaside
 
             cudaside.install_simulator_hook()
+            cudaside.set_simulator_thread_stack()
         _warm[1, 1](np.zeros(4))
     else:
         @numba.njit(cache=False)
@@ -611,6 +674,8 @@ def _warm_up(simulator: bool) -> dict:
 
     views.install_ufunc_hook()
     views.install_cache_hook()
+    if not simulator:
+        views.install_stencil_hook()
     import lab.engine.timing  # noqa: F401
     import lab.engine.checks  # noqa: F401
     return {"import_s": import_s, "warm_s": time.perf_counter() - t, "numba": numba.__version__}

@@ -54,3 +54,38 @@ def test_parse_option_list():
     assert parse_option_list("", None, "jit") is None
     with pytest.raises(OptionsError):
         parse_option_list("bogus", None, "jit")
+
+
+# ---------------------------------------------------------------- issue 10 §1
+
+PRANGE = ("import numpy as np\nfrom numba import njit, prange\n\n@njit\ndef total(a):\n    s = 0.0\n"
+          "    for i in prange(a.shape[0]):\n        s += a[i]\n    return s\n")
+
+
+def test_run_target_parallel_applies_parallel_true_like_the_ui(tmp_path):
+    f = tmp_path / "k.py"
+    f.write_text(PRANGE)
+    p = _run(str(f), "--entry", "total", "--target", "parallel", "--call", "total(np.arange(10.0))",
+             "--views", "parallel", "--json", "--timeout", "120")
+    events = [json.loads(line) for line in p.stdout.splitlines()]
+    assert p.returncode == 0, (p.stderr, [e for e in events if e["type"] == "error"])
+    assert events[0]["target"] == "parallel"
+    [par] = [e for e in events if e["type"] == "parallel"]
+    assert par["loops"] >= 1 and "@njit(parallel=True)" in par["text"]
+
+
+@pytest.mark.parametrize("extra, etype", [(["--options", "parallel=maybe"], "OptionsError"),
+                                          (["--kind", "jit", "--entry", "9x"], "JobError")])
+def test_run_json_refusals_are_json_events(tmp_path, extra, etype):
+    f = tmp_path / "k.py"
+    f.write_text(KERNEL)
+    p = _run(str(f), "--entry", "add", *extra, "--json")
+    events = [json.loads(line) for line in p.stdout.splitlines()]
+    assert p.returncode == 2 and [e["type"] for e in events] == ["error", "done"], p.stdout
+    assert events[0]["etype"] == etype and events[0]["summary"] and not events[1]["ok"]
+
+
+def test_run_json_missing_file_is_a_json_event(tmp_path):
+    p = _run(str(tmp_path / "nope.py"), "--entry", "add", "--json")
+    events = [json.loads(line) for line in p.stdout.splitlines()]
+    assert p.returncode == 2 and events[0]["etype"] == "FileNotFoundError" and "nope.py" in events[0]["summary"]

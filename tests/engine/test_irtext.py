@@ -72,3 +72,17 @@ def test_ir_diff():
     assert irtext.ir_diff("a\nb\n", "a\nb\n") == ""
     diff = irtext.ir_diff("a\nb\n", "a\nc\n")
     assert "-b" in diff and "+c" in diff and diff.startswith("--- before")
+
+
+def test_demangle_typed_containers_and_jitclass():
+    """Issue 10: typed containers and @jitclass instances in signatures read as types."""
+    from lab.engine.irtext import demangle
+
+    tag = "B3v56B38c8tJTIeFIjxB2IKSgI4CrvQClQZ6FczSBAA_3dE"
+    assert demangle(f"_ZN2jc8use_dict{tag}51DictType_5bunicode_type_2cfloat64_5d_3civ_3dNone_3e") == \
+        "use_dict(DictType[unicode_type,float64]<iv=None>)"
+    assert demangle(f"_ZN8__main__8use_list{tag}21ListType_5bfloat64_5d5TupleIxdE") == \
+        "use_list(ListType[float64], Tuple<int64, float64>)"
+    assert demangle(f"_ZN2jc3Bag9increment{tag}N8instance8jitclass81Bag_237fb59a509e50_3cvalue_3aint32"
+                    "_2carray_3aarray_28float32_2c_201d_2c_20A_29_3eEd") == "increment(Bag, float64)"
+    assert demangle(f"_ZN8__main__6sum_2d{tag}d") == "sum_2d(float64)"  # a name's own text stays

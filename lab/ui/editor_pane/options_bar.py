@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
-from lab.options import BOOL_TOGGLES, Options
+from lab.options import BOOL_TOGGLES, Expr, Options, options_for_target, target_of  # noqa: F401 (re-exported)
 from lab.ui.plain import line
 # the signature box's example, in the shape each decorator takes (a CUDA kernel returns nothing)
 SIG_EXAMPLES = {
@@ -44,33 +44,6 @@ _TIPS = {
     "boundscheck": "boundscheck=True: raise IndexError on out-of-bounds access",
     "signature": "eager signature, e.g. float64(float64[:]) — compiles at import time",
 }
-
-
-def target_of(opts: Options | None, current: str) -> str:
-    """The target the decorator text implies (parallel=True -> 'parallel'; vectorize target=...)."""
-    if opts is None:
-        return current
-    if opts.decorator in ("vectorize", "guvectorize"):
-        return opts.target if opts.target in TARGET_LABELS else ("cuda" if current == "cuda" else "cpu")
-    if opts.decorator == "cuda.jit":
-        return "cuda"
-    if current == "cuda":
-        return "cuda"
-    return "parallel" if opts.parallel else "cpu"
-
-
-def options_for_target(opts: Options, target: str) -> Options:
-    """Options after picking `target`: parallel=True for jit kinds, target='parallel' for ufuncs."""
-    if opts.decorator in ("vectorize", "guvectorize"):
-        if target == "cpu" and opts.target in (None, "cpu"):
-            return opts
-        return opts.with_toggle("target", target)
-    if opts.decorator in ("jit", "njit"):
-        if target == "parallel":
-            return opts.with_toggle("parallel", True)
-        if target == "cpu":
-            return opts.with_toggle("parallel", False)
-    return opts
 
 
 class OptionToggle(Checkbox):
@@ -106,6 +79,7 @@ class OptionsBar(Widget):
         super().__init__(**kwargs)
         self._locks: dict[str, str] = {}
         self._decorator = "jit"
+        self._by_code: dict[str, str] = {}  # option -> its expression, for options written as code
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="toggles"):
@@ -125,19 +99,8 @@ class OptionsBar(Widget):
         """Disable what the step locks (with the reason) and what the decorator has no use for."""
         self._locks = dict(locks)
         self._decorator = decorator
-        applies = _APPLIES.get(decorator, _APPLIES["jit"])
         for name in BOOL_TOGGLES + ("signature",):
-            widget = self.query_one(f"#opt-{name}")
-            reason = locks.get(name)
-            if reason:
-                widget.disabled = True
-                widget.tooltip = line(f"locked here: {reason}")  # the lesson's words: never markup
-            elif name not in applies:
-                widget.disabled = True
-                widget.tooltip = f"not an option of @{decorator}"
-            else:
-                widget.disabled = False
-                widget.tooltip = _TIPS[name]
+            self._set_state(name)
         for key in TARGET_LABELS:
             button = self.query_one(f"#target-{key}", RadioButton)
             ok = key in targets
@@ -148,6 +111,29 @@ class OptionsBar(Widget):
         names = [name for name in BOOL_TOGGLES + ("signature",) if locks.get(name)]
         note.update(f"locked here: {', '.join(names)} (why: see the step text)" if names else "")
         note.set_class(not names, "-empty")
+
+    def _set_state(self, name: str) -> None:
+        """Enable or disable one toggle: locked by the step, no use for the decorator, set by code."""
+        widget = self.query_one(f"#opt-{name}")
+        reason = self._locks.get(name)
+        by_code = self._by_code.get(name)
+        if isinstance(widget, Checkbox):
+            label = f"{name}: set by code" if by_code is not None else name
+            if str(widget.label) != label:
+                widget.label = label
+        if reason:
+            widget.disabled = True
+            widget.tooltip = line(f"locked here: {reason}")  # the lesson's words: never markup
+        elif by_code is not None:
+            widget.disabled = True
+            widget.tooltip = line(f"{name}={by_code} is decided by the code when it runs; "
+                                  "edit the decorator line to change it")
+        elif name not in _APPLIES.get(self._decorator, _APPLIES["jit"]):
+            widget.disabled = True
+            widget.tooltip = f"not an option of @{self._decorator}"
+        else:
+            widget.disabled = False
+            widget.tooltip = _TIPS[name]
 
     # ------------------------------------------------------------ show values (no messages)
     def show(self, opts: Options | None, target: str) -> None:
@@ -163,7 +149,15 @@ class OptionsBar(Widget):
                 "fastmath": opts.fastmath,
                 "boundscheck": opts.boundscheck is True,
             }
+            by_code = {name: getattr(opts, name).text for name in BOOL_TOGGLES if isinstance(getattr(opts, name), Expr)}
+            if by_code != self._by_code:
+                changed = set(by_code) ^ set(self._by_code)
+                self._by_code = by_code
+                for name in changed:
+                    self._set_state(name)
             for name, value in values.items():
+                if name in by_code:
+                    value = False  # shown by the label "set by code", not as ticked
                 box = self.query_one(f"#opt-{name}", Checkbox)
                 if box.value != value:
                     with box.prevent(Checkbox.Changed):
