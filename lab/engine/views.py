@@ -164,13 +164,66 @@ def _library_text(cres, what: str) -> str:
     return lib.get_llvm_str() if what == "llvm" else lib.get_asm_str()
 
 
-def ir_view(results, what: str, modules: tuple[str, ...]) -> dict:
-    """Fields of an llvm/asm event."""
+# Line tables only: the optimisation pipeline stays as in the real build (no optnone, no extended
+# lifetimes, no allocas for every variable, bounds checks as the learner set them).
+LINE_COPY_OPTIONS = {"debug": True, "_dbg_extend_lifetimes": False, "_dbg_optnone": False}
+
+
+def line_copy(obj) -> list[tuple[object, object]] | None:
+    """The entry's signatures compiled again with line tables only (Numba's `dbg_directives_only`,
+    what it uses for CUDA lineinfo), to read source lines from. None if the entry is not a
+    dispatcher."""
+    import warnings
+
+    disp = _dispatcher_of(obj)
+    if disp is None or not hasattr(disp, "_compiler"):
+        return None
+    opts = dict(disp.targetoptions)
+    opts.setdefault("boundscheck", False)
+    opts.update(LINE_COPY_OPTIONS)
+    opts.pop("cache", None)
+    copy = type(disp)(disp.py_func, locals=dict(disp.locals), targetoptions=opts,
+                      pipeline_class=disp._compiler.pipeline_class)
+    customize = copy._compiler._customize_flags
+
+    def lines_only(flags):
+        flags = customize(flags)
+        flags.dbg_directives_only = True
+        return flags
+
+    copy._compiler._customize_flags = lines_only
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "could not find source" for parfor gufuncs: their lines are the loop's
+        for sig in list(disp.overloads):
+            copy.compile(sig)
+    return list(copy.overloads.items())
+
+
+def line_map(copy_results, shown: dict[str, tuple[str, int]], modules: tuple[str, ...]) -> dict:
+    """Fields of a `lines` event: for each shown view ({what: (code text, lines of note the worker
+    put above it)}), the source line of each line of the emitted text, and whether the copy's code
+    equals the real code line for line (`<what>_exact`)."""
+    from lab.engine import linemap
+
+    out: dict = {}
+    for what, (text, skip) in shown.items():
+        prep = linemap.mark_llvm if what == "llvm" else linemap.mark_asm
+        copy_text = ir_view(copy_results, what, modules, prep=prep)["text"]
+        lines, exact = linemap.transfer(text, copy_text)
+        out[what] = [None] * skip + lines
+        out[f"{what}_exact"] = exact
+    return out
+
+
+def ir_view(results, what: str, modules: tuple[str, ...], prep=None) -> dict:
+    """Fields of an llvm/asm event (`prep` rewrites the listing before it is filtered)."""
     texts, fulls, names, vtypes = [], [], [], []
     vectorized = False
     for sig, cres in results:
         try:
             full = _library_text(cres, what)
+            if prep is not None:
+                full = prep(full)
         except Exception as exc:  # e.g. loaded from cache=True: Numba keeps no IR then
             full = ""
             texts.append(f"{_sig_header(sig, cres)}\n; no {what} available: {type(exc).__name__}: {exc}\n"
