@@ -45,9 +45,16 @@ def _dilocations(llvm: str) -> dict[int, int]:
     return out
 
 
-def mark_llvm(llvm: str) -> str:
+def _in(span: tuple[int, int] | None, line: int) -> int:
+    """`line` if it lies in the entry's source lines, else 0. A parfor gufunc is compiled from
+    generated source ("<string>"): its loop body keeps the learner's lines, its loop control
+    carries lines of the generated text, which are not the learner's."""
+    return line if span is None or span[0] <= line <= span[1] else 0
+
+
+def mark_llvm(llvm: str, span: tuple[int, int] | None = None) -> str:
     """The copy's IR with each `!dbg !N` replaced by a line marker the filters keep."""
-    locs = _dilocations(llvm)
+    locs = {n: _in(span, line) for n, line in _dilocations(llvm).items()}
     out = []
     for line in llvm.splitlines():
         if line.startswith(("  call void @llvm.dbg.", "    #dbg_", "  #dbg_")) or line.lstrip().startswith("#dbg_"):
@@ -61,7 +68,7 @@ def mark_llvm(llvm: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def mark_asm(asm: str) -> str:
+def mark_asm(asm: str, span: tuple[int, int] | None = None) -> str:
     """The copy's assembly with each instruction followed by the line of the `.loc` before it."""
     out = []
     current = 0
@@ -69,7 +76,7 @@ def mark_asm(asm: str) -> str:
         s = line.strip()
         if s.startswith(".loc"):
             parts = s.split()
-            current = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+            current = _in(span, int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else 0
             continue
         if s.startswith(".Lfunc_end"):
             current = 0
@@ -135,6 +142,30 @@ def transfer(real_text: str, copy_text: str) -> tuple[list[int | None], bool]:
     return out, False
 
 
+def fill_unmarked_functions(text: str, lines: list[int | None], fill: dict[str, int]) -> bool:
+    """Give every instruction of a function that has no source line at all the line in `fill` for a
+    name its label contains (the parfor gufunc's assembly: LLVM writes no line table for the
+    wrapper it is inlined into). Changes `lines` in place; True if it filled any."""
+    rows = text.split("\n")
+    filled = False
+    i = 0
+    while i < len(rows):
+        key = next((k for k in fill if k in rows[i]), None) if is_label(rows[i]) and not rows[i].startswith(".") else None
+        if key is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(rows) and rows[j].strip() and not (is_label(rows[j]) and not rows[j].startswith(".")):
+            j += 1
+        code = [k for k in range(i + 1, j) if is_code(rows[k])]
+        if code and all(lines[k] is None for k in code):
+            for k in code:
+                lines[k] = fill[key]
+            filled = True
+        i = j
+    return filled
+
+
 def is_code(line: str) -> bool:
     """An instruction (indented, not a comment or directive-only line)."""
     s = line.strip()
@@ -142,8 +173,8 @@ def is_code(line: str) -> bool:
 
 
 def is_label(line: str) -> bool:
-    parts = line.split()
-    return bool(parts) and line[:1] not in (" ", "\t") and parts[0].endswith(":")
+    """A basic-block or function label (`B12:  ; preds = ...`, `.LBB0_3:`, `add(int64, int64):`)."""
+    return bool(line.strip()) and line[:1] not in (" ", "\t", ";", "#") and line.split(";")[0].rstrip().endswith(":")
 
 
 def comment_above_blocks(text_lines: list[str], lines: list[int | None], sources: dict, mark: str

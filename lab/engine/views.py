@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 
 from lab.engine import irtext
 
@@ -192,24 +193,82 @@ def line_copy(obj) -> list[tuple[object, object]] | None:
         return flags
 
     copy._compiler._customize_flags = lines_only
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _learner_lines_only(disp.py_func.__code__.co_filename):
         warnings.simplefilter("ignore")  # "could not find source" for parfor gufuncs: their lines are the loop's
         for sig in list(disp.overloads):
             copy.compile(sig)
     return list(copy.overloads.items())
 
 
-def line_map(copy_results, shown: dict[str, tuple[str, int]], modules: tuple[str, ...]) -> dict:
+@contextlib.contextmanager
+def _learner_lines_only(path: str):
+    """While the line copy compiles: statements that are not from the learner's file (a parfor
+    gufunc's loop control is lowered from source Numba generates, "<string>") get line 0, so only
+    the learner's own lines reach the line table. The loop body keeps the learner's lines."""
+    from numba.core import lowering
+
+    orig = lowering.Lower.lower_inst
+
+    def lower_inst(self, inst):
+        if getattr(self.loc, "filename", path) != path:
+            self.loc = self.loc.with_lineno(0)
+        d = getattr(self, "defn_loc", None)
+        if d is not None and getattr(d, "filename", path) != path:
+            self.defn_loc = d.with_lineno(0)
+        return orig(self, inst)
+
+    lowering.Lower.lower_inst = lower_inst
+    try:
+        yield
+    finally:
+        lowering.Lower.lower_inst = orig
+
+
+def source_span(obj) -> tuple[int, int] | None:
+    """First and last line of the entry's Python source (with its decorators)."""
+    import inspect
+
+    f = py_func_of(obj)
+    try:
+        lines, start = inspect.getsourcelines(f)
+    except (TypeError, OSError):
+        return None
+    return (start, start + len(lines) - 1)
+
+
+_GUFUNC_RE = re.compile(r"__numba_parfor_gufunc_0x[0-9a-f]+")
+
+
+def line_map(copy_results, shown: dict[str, tuple[str, int]], modules: tuple[str, ...],
+             span: tuple[int, int] | None = None) -> dict:
     """Fields of a `lines` event: for each shown view ({what: (code text, lines of note the worker
-    put above it)}), the source line of each line of the emitted text, and whether the copy's code
-    equals the real code line for line (`<what>_exact`)."""
+    put above it)}), the source line of each line of the emitted text; `<what>_exact`: the copy's
+    code equals the real code line for line and every line came from a line table."""
+    from functools import partial
+
     from lab.engine import linemap
 
     out: dict = {}
     for what, (text, skip) in shown.items():
-        prep = linemap.mark_llvm if what == "llvm" else linemap.mark_asm
+        prep = partial(linemap.mark_llvm if what == "llvm" else linemap.mark_asm, span=span)
         copy_text = ir_view(copy_results, what, modules, prep=prep)["text"]
         lines, exact = linemap.transfer(text, copy_text)
+        if what == "asm" and _GUFUNC_RE.search(text):
+            # no line table for a parfor loop body's assembly: take the first line of that loop's
+            # body from the IR of the copy (the n-th gufunc of the copy is the n-th of the real code)
+            ir = ir_view(copy_results, "llvm", modules, prep=partial(linemap.mark_llvm, span=span))["text"]
+            firsts = []
+            for block in re.split(r"\n(?=define )", ir):
+                m = _GUFUNC_RE.search(block.split("\n", 1)[0])
+                found = [int(n) for n in re.findall(r";@L(\d+)$", block, re.M) if int(n)]
+                if m and found:
+                    firsts.append(min(found))
+            names = list(dict.fromkeys(_GUFUNC_RE.findall(text)))
+            fill = dict(zip(names, firsts))
+            if fill and linemap.fill_unmarked_functions(text, lines, fill):
+                exact = False
+                out["asm_note"] = ("the parallel loop's assembly has no line table: its instructions are "
+                                   "marked with the first line of the loop body")
         out[what] = [None] * skip + lines
         out[f"{what}_exact"] = exact
     return out

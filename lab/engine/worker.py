@@ -490,7 +490,7 @@ class JobRun:
                 copy = views.line_copy(self.entry_obj)
             if not copy:
                 return
-            fields = views.line_map(copy, shown, (self.module_name,))
+            fields = views.line_map(copy, shown, (self.module_name,), views.source_span(self.entry_obj))
         except Exception as exc:  # noqa: BLE001 - the views stay, without source lines
             self.emit("lines", error=f"{type(exc).__name__}: {exc}")
             return
