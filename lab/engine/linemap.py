@@ -94,6 +94,12 @@ def _key(line: str) -> str:
     return _ATTR.sub("#N", s)
 
 
+def _op(key: str) -> str:
+    """The opcode of a normalised line (`%N = fmul ...` -> fmul, `addq $1, %rbx` -> addq)."""
+    parts = key.split(" = ", 1)[-1].split()
+    return parts[0] if parts else ""
+
+
 def _copy_rows(copy_text: str) -> tuple[list[str], list[int | None]]:
     keys, lines = [], []
     for line in copy_text.split("\n"):
@@ -122,10 +128,14 @@ def transfer(real_text: str, copy_text: str) -> tuple[list[int | None], bool]:
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             out[i1:i2] = clines[j1:j2]
-        elif tag == "replace":  # e.g. other registers: take the counterpart at the same relative place
+        elif tag == "replace":  # e.g. other registers: match by opcode, else the same relative place
             n, m = i2 - i1, j2 - j1
             for k in range(n):
                 out[i1 + k] = clines[j1 + min(m - 1, k * m // n)]
+            ops = difflib.SequenceMatcher(None, [_op(x) for x in rkeys[i1:i2]], [_op(x) for x in ckeys[j1:j2]],
+                                          autojunk=False)
+            for a, b, size in ops.get_matching_blocks():
+                out[i1 + a:i1 + a + size] = clines[j1 + b:j1 + b + size]
     covered = [False] * len(real)
     for tag, i1, i2, _j1, _j2 in sm.get_opcodes():
         if tag in ("equal", "replace"):
