@@ -53,19 +53,41 @@ def _in(span: tuple[int, int] | None, line: int) -> int:
 
 
 def mark_llvm(llvm: str, span: tuple[int, int] | None = None) -> str:
-    """The copy's IR with each `!dbg !N` replaced by a line marker the filters keep."""
+    """The copy's IR with each instruction followed by a line marker the filters keep. An
+    instruction with no `!dbg` (code inlined from a callee compiled without line tables, such as
+    np.tanh's or a cast's) takes the line of the located instruction before it in its block, else the
+    one after it, as a line table attributes the address range that follows a location."""
     locs = {n: _in(span, line) for n, line in _dilocations(llvm).items()}
-    out = []
+    out: list[str] = []
+    found: list[int | None] = []  # per output line: a line (0: explicitly none), None: no location
+    code: list[bool] = []
     for line in llvm.splitlines():
-        if line.startswith(("  call void @llvm.dbg.", "    #dbg_", "  #dbg_")) or line.lstrip().startswith("#dbg_"):
+        if line.lstrip().startswith(("#dbg_", "call void @llvm.dbg.", "tail call void @llvm.dbg.")):
             continue
         m = _DBG_RE.search(line)
-        if m and not line.startswith("define"):
-            line = _DBG_RE.sub("", line) + f"{MARK}{locs.get(int(m.group(1)), 0)}"
-        elif m:
+        is_inst = line.startswith("  ") and not line.lstrip().startswith(";")
+        if m:
             line = _DBG_RE.sub("", line)
         out.append(line)
-    return "\n".join(out) + "\n"
+        code.append(is_inst)
+        found.append((locs.get(int(m.group(1))) or None) if m and is_inst else None)  # line 0: none given
+    # fill instructions without a location from their block (blocks end at labels and "}")
+    start = 0
+    for i in range(len(out) + 1):
+        if i == len(out) or not code[i]:
+            block = range(start, i)
+            prev = None
+            for k in block:
+                if found[k] is None and prev is not None:
+                    found[k] = prev
+                prev = found[k] if found[k] is not None else prev
+            nxt = None
+            for k in reversed(block):
+                if found[k] is None and nxt is not None:
+                    found[k] = nxt
+                nxt = found[k] if found[k] is not None else nxt
+            start = i + 1
+    return "\n".join(f"{ln}{MARK}{found[k] or 0}" if code[k] else ln for k, ln in enumerate(out)) + "\n"
 
 
 def mark_asm(asm: str, span: tuple[int, int] | None = None) -> str:
