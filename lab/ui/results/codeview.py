@@ -263,9 +263,9 @@ class CodeView(ScrollView, can_focus=True):
             for s in starts:
                 cls = "codeview--current" if cur == (index, s) else "codeview--match"
                 text.stylize(self.get_component_rich_style(cls, partial=True), s, s + n)
-        if index == self.cursor_row or index in self.linked:  # the tint spans the view, not only the text
+        if (index == self.cursor_row and self.has_focus) or index in self.linked:  # the tint spans the view, not only the text
             text.append(" " * max(self.virtual_size.width - text.cell_len, 0))
-        if index == self.cursor_row:
+        if index == self.cursor_row and self.has_focus:
             text.stylize(self.get_component_rich_style("codeview--cursor", partial=True))
         elif index in self.linked:
             text.stylize(self.get_component_rich_style("codeview--linked", partial=True))

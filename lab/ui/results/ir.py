@@ -34,6 +34,16 @@ class IRCodeView(CodeView):
             super().__init__()
             self.row = row
 
+    def _on_focus(self, event) -> None:
+        super()._on_focus(event)
+        self._cache.clear()
+        if self.cursor_row is not None:
+            self.post_message(self.CursorMoved(self.cursor_row))
+
+    def _on_blur(self, event) -> None:
+        super()._on_blur(event)
+        self._cache.clear()
+
     def action_cursor(self, delta: int) -> None:
         if self.cursor_row is None:
             self.scroll_relative(y=delta, animate=False)
@@ -130,6 +140,8 @@ class IRPane(SearchablePane):
         self.source_line = line
         rows = [i for i, n in enumerate(self.rows) if line is not None and n == line]
         self.view.set_linked(rows)
+        if rows and not self.view.has_focus:
+            self.view.cursor_row = rows[0]  # the line cursor starts from there
         return len(rows)
 
     @property
@@ -181,6 +193,7 @@ class IRPane(SearchablePane):
         self.rows = rows
         self.view.cursor_row = 0 if rows else None
         self.set_text(text, self.kind, diff=diff)
+        self.rows = rows[:len(self.view.lines)]  # the view drops the text's last newline
         if rows and self.source_line is not None:
             self.highlight_source(self.source_line)
         self._header()
