@@ -37,7 +37,7 @@ async def test_editor_line_tints_ir_and_ir_cursor_tints_editor_line():
             assert any(pane.rows[r] == line for r in range(len(pane.rows)))
         llvm = panel.pane("llvm")
         assert any(" add " in llvm.view.lines[r] for r in llvm.linked_rows)  # the addition itself
-        assert "lines exact" in str(llvm.query_one(".ir-mode", Static).content)
+        assert "lines: exact" in str(llvm.query_one(".ir-mode", Static).content)
 
         # another line: the tint follows; a line with no code: nothing tinted
         editor.cursor_location = (0, 0)  # "from numba import jit"

@@ -204,8 +204,9 @@ class IRPane(SearchablePane):
         fns = ev.get("functions") or []
         scope = "full module" if self.full else (f"filtered: {', '.join(map(str, fns))}" if fns else "filtered")
         mode = f"diff vs previous run · {scope}" if self.diff else scope
-        if self.linemap and self.rows:
-            mode += " · lines " + ("exact" if self.linemap["exact"] else "≈ from a debug copy")
+        if self.linemap and self.rows:  # first, so 80 columns still show it
+            lines = "lines: exact" if self.linemap["exact"] else "lines ≈ (debug copy, matched)"
+            mode = f"{lines} · {mode}"
         self.query_one(".ir-mode", Static).update(line(mode) if ev else "")
         vt = ev.get("vector_types") or []
         badge = self.query_one(".simd-badge", Static)
