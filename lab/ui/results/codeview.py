@@ -145,7 +145,9 @@ class CodeView(ScrollView, can_focus=True):
         self.linked = rows
         self._cache.clear()
         if scroll and rows:
-            self.scroll_to_row(min(rows))
+            first = min(rows)
+            self.scroll_to_row(first)
+            self.call_after_refresh(self.scroll_to_row, first)  # once a new text's size is known
         self.refresh()
 
     def scroll_to_row(self, row: int) -> None:

@@ -181,11 +181,13 @@ class IRPane(SearchablePane):
                 what = "LLVM IR" if self.kind == "llvm" else "assembly"
                 text = f"; no {what} for your function here: f shows the whole module"
         rows: list[int | None] = []
+        self._index: list[int | None] = []
         if self.linemap and not diff and not self.diff and not self.full and self.event is not None:
             lines = self.linemap["lines"]
             if self.comments:
                 mark = ";" if self.kind == "llvm" else "#"
                 shown, index = comment_above_blocks(text.split("\n"), lines, self.linemap["source"], mark)
+                self._index = index
                 text = "\n".join(shown)
                 rows = [lines[i] if i is not None else n for i, n in zip(index, _comment_lines(shown, index))]
             else:
@@ -222,8 +224,23 @@ class IRPane(SearchablePane):
         self.render_view()
 
     def action_toggle_lines(self) -> None:
+        view = self.view
+        at = view.cursor_row if view.cursor_row is not None else 0
+        code_row = self._text_row(at)
         self.comments = not self.comments
         self.render_view()
+        row = next((r for r in range(len(view.lines)) if self._text_row(r) == code_row), 0)
+        view.move_cursor(row)
+        view.call_after_refresh(view.scroll_to_row, row)
+
+    def _text_row(self, row: int) -> int:
+        """The row of the event's text shown at display `row` (comment rows: the code row below)."""
+        index = self._index
+        if not index:
+            return row
+        while row < len(index) and index[row] is None:
+            row += 1
+        return index[row] if row < len(index) else len(index)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("toggle_full", "toggle_diff"):
