@@ -39,8 +39,9 @@ class CodeEditor(TextArea):
             self.linked_row = row
             self._line_cache.clear()
             self.refresh()
-            if row is not None:
-                self.scroll_to(None, max(row - self.scrollable_content_region.height // 3, 0), animate=False)
+            height = max(self.scrollable_content_region.height, 1)
+            if row is not None and not (self.scroll_offset.y <= row < self.scroll_offset.y + height):
+                self.scroll_to(None, max(row - height // 3, 0), animate=False)
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
