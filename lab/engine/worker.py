@@ -483,6 +483,10 @@ class JobRun:
         shown = getattr(self, "shown_code", None)
         if not shown or self.entry_obj is None:
             return
+        left = self.job.timeout_s - (time.perf_counter() - self.t0)
+        if left < 2 * self.compile_seconds() + 1.0:  # the copy compiles about as long as the entry did
+            self.emit("lines", error="skipped: too little of the job's time limit left to compile the line map")
+            return
         t0 = time.perf_counter()
         before = self._listened() + views.BUILD_SECONDS[0]
         try:
