@@ -152,6 +152,12 @@ def format_event(e: dict, *, full: bool = False) -> str:
         return "\n".join(lines)
     if t == "check":
         return f"{head}: {'PASS' if e['passed'] else 'FAIL'} {e['name']}: {e['message']}"
+    if t == "lines":
+        if e.get("error"):
+            return f"{head}: no source lines: {e['error']}"
+        views = [f"{w} ({'exact' if e.get(f'{w}_exact') else 'approximate'})" for w in ("llvm", "asm") if w in e]
+        return f"{head}: source line of each line of {', '.join(views)} in {e.get('ms', 0):.0f} ms" + \
+            "".join(f"\n    note: {e[k]}" for k in ("llvm_note", "asm_note") if e.get(k))
     if t == "done":
         cause = f" ({e['cause']})" if e.get("cause") else ""
         ms = f" in {e['elapsed_ms']:.0f} ms" if e.get("elapsed_ms") is not None else ""

@@ -148,7 +148,12 @@ def is_wrapper(symbol: str) -> bool:
     return sym.startswith(_WRAPPER_PREFIXES) or not sym.startswith("_ZN")
 
 
+_GUFUNC = "__gufunc__."  # the parfor loop body, inlined into its gufunc wrapper
+
+
 def _keep(symbol: str, modules: tuple[str, ...] | None) -> bool:
+    if symbol.startswith(_GUFUNC) and "parfor_gufunc" in symbol:
+        return True
     if is_wrapper(symbol):
         return False
     if modules is None:
@@ -199,7 +204,7 @@ def filter_llvm(text: str, modules: tuple[str, ...] | list[str] | None = None) -
                 keep = _keep(sym, mods)
                 block = [line]
                 if keep:
-                    names.append(demangle(sym))
+                    names.append(demangle(sym.removeprefix(_GUFUNC)))
             continue
         block.append(line)
         if line.startswith("}"):
@@ -221,10 +226,11 @@ def filter_asm(text: str, modules: tuple[str, ...] | list[str] | None = None) ->
         m = re.match(r"^([A-Za-z_.$\"][^\s:]*):", line)
         if m and not m.group(1).startswith(".L"):
             sym = m.group(1).strip('"')
-            current = sym if sym.startswith(("_ZN", "cfunc.")) and _keep(sym, mods) else None
+            current = sym if sym.startswith(("_ZN", "cfunc.", _GUFUNC)) and _keep(sym, mods) else None
             if current:
-                names.append(demangle(sym))
-                out.append(f"{demangle(sym)}:")
+                name = demangle(sym.removeprefix(_GUFUNC))
+                names.append(name)
+                out.append(f"{name}:")
             continue
         if current is None:
             continue

@@ -17,7 +17,7 @@ TARGETS = ("cpu", "parallel", "cuda")
 VIEWS = ("llvm", "asm", "types", "parallel", "ptx")
 EVENT_TYPES = (
     "started", "compiled", "output", "error", "llvm", "asm", "types", "parallel", "ptx",
-    "timings", "check", "done",
+    "timings", "check", "lines", "done",
 )
 ERROR_STAGES = ("syntax", "import", "setup", "compile", "run", "check", "timing", "worker")
 DONE_CAUSES = (None, "timeout", "signal", "exit", "memory", "superseded")

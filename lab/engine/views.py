@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 
 from lab.engine import irtext
 
@@ -211,13 +212,124 @@ def _library_text(cres, what: str) -> str:
     return lib.get_llvm_str() if what == "llvm" else lib.get_asm_str()
 
 
-def ir_view(results, what: str, modules: tuple[str, ...]) -> dict:
-    """Fields of an llvm/asm event."""
+# Line tables only: the optimisation pipeline stays as in the real build (no optnone, no extended
+# lifetimes, no allocas for every variable, bounds checks as the learner set them).
+LINE_COPY_OPTIONS = {"debug": True, "_dbg_extend_lifetimes": False, "_dbg_optnone": False}
+
+
+def line_copy(obj) -> list[tuple[object, object]] | None:
+    """The entry's signatures compiled again with line tables only (Numba's `dbg_directives_only`,
+    what it uses for CUDA lineinfo), to read source lines from. None if the entry is not a
+    dispatcher."""
+    import warnings
+
+    disp = _dispatcher_of(obj)
+    if disp is None or not hasattr(disp, "_compiler"):
+        return None
+    opts = dict(disp.targetoptions)
+    opts.setdefault("boundscheck", False)
+    opts.update(LINE_COPY_OPTIONS)
+    opts.pop("cache", None)
+    copy = type(disp)(disp.py_func, locals=dict(disp.locals), targetoptions=opts,
+                      pipeline_class=disp._compiler.pipeline_class)
+    customize = copy._compiler._customize_flags
+
+    def lines_only(flags):
+        flags = customize(flags)
+        flags.dbg_directives_only = True
+        return flags
+
+    copy._compiler._customize_flags = lines_only
+    with warnings.catch_warnings(), _learner_lines_only(disp.py_func.__code__.co_filename):
+        warnings.simplefilter("ignore")  # "could not find source" for parfor gufuncs: their lines are the loop's
+        for sig in list(disp.overloads):
+            copy.compile(sig)
+    return list(copy.overloads.items())
+
+
+@contextlib.contextmanager
+def _learner_lines_only(path: str):
+    """While the line copy compiles: statements that are not from the learner's file (a parfor
+    gufunc's loop control is lowered from source Numba generates, "<string>") get line 0, so only
+    the learner's own lines reach the line table. The loop body keeps the learner's lines."""
+    from numba.core import lowering
+
+    orig = lowering.Lower.lower_inst
+
+    def lower_inst(self, inst):
+        if getattr(self.loc, "filename", path) != path:
+            self.loc = self.loc.with_lineno(0)
+        d = getattr(self, "defn_loc", None)
+        if d is not None and getattr(d, "filename", path) != path:
+            self.defn_loc = d.with_lineno(0)
+        return orig(self, inst)
+
+    lowering.Lower.lower_inst = lower_inst
+    try:
+        yield
+    finally:
+        lowering.Lower.lower_inst = orig
+
+
+def source_span(obj) -> tuple[int, int] | None:
+    """First and last line of the entry's Python source (with its decorators)."""
+    import inspect
+
+    f = py_func_of(obj)
+    try:
+        lines, start = inspect.getsourcelines(f)
+    except (TypeError, OSError):
+        return None
+    return (start, start + len(lines) - 1)
+
+
+_GUFUNC_RE = re.compile(r"__numba_parfor_gufunc_0x[0-9a-f]+")
+
+
+def line_map(copy_results, shown: dict[str, tuple[str, int]], modules: tuple[str, ...],
+             span: tuple[int, int] | None = None) -> dict:
+    """Fields of a `lines` event: for each shown view ({what: (code text, lines of note the worker
+    put above it)}), the source line of each line of the emitted text; `<what>_exact`: the copy's
+    code equals the real code line for line and every line came from a line table."""
+    from functools import partial
+
+    from lab.engine import linemap
+
+    out: dict = {}
+    for what, (text, skip) in shown.items():
+        prep = partial(linemap.mark_llvm if what == "llvm" else linemap.mark_asm, span=span)
+        copy_text = ir_view(copy_results, what, modules, prep=prep)["text"]
+        lines, exact = linemap.transfer(text, copy_text)
+        if what == "asm" and _GUFUNC_RE.search(text):
+            # no line table for a parfor loop body's assembly: take the first line of that loop's
+            # body from the IR of the copy (the n-th gufunc of the copy is the n-th of the real code)
+            ir = ir_view(copy_results, "llvm", modules, prep=partial(linemap.mark_llvm, span=span))["text"]
+            firsts = []
+            for block in re.split(r"\n(?=define )", ir):
+                m = _GUFUNC_RE.search(block.split("\n", 1)[0])
+                found = [int(n) for n in re.findall(r";@L(\d+)$", block, re.M) if int(n)]
+                if m and found:
+                    firsts.append(min(found))
+            names = list(dict.fromkeys(_GUFUNC_RE.findall(text)))
+            fill = dict(zip(names, firsts))
+            if fill and linemap.fill_unmarked_functions(text, lines, fill):
+                exact = False
+                out["asm_note"] = ("the parallel loop's assembly has no line table: its instructions are "
+                                   "marked with the first line of the loop body")
+        out[what] = [None] * skip + lines
+        out[f"{what}_exact"] = exact
+    return out
+
+
+def ir_view(results, what: str, modules: tuple[str, ...], prep=None) -> dict:
+    """Fields of an llvm/asm event (`prep` rewrites the listing before it is filtered)."""
     texts, fulls, names, vtypes = [], [], [], []
     vectorized = False
     for sig, cres in results:
         try:
             full = _library_text(cres, what)
+            if prep is not None:
+                full = prep(full)
         except Exception as exc:  # e.g. loaded from cache=True: Numba keeps no IR then
             full = ""
             texts.append(f"{_sig_header(sig, cres)}\n; no {what} available: {type(exc).__name__}: {exc}\n"

@@ -386,6 +386,7 @@ class JobRun:
         self._views()
         self._timing()
         self._checks()
+        self._line_map()
 
     def _cache_note(self) -> None:
         """With cache=True, say where the cache went, and why if it is not NUMBA_CACHE_DIR."""
@@ -466,6 +467,7 @@ class JobRun:
         job = self.job
         results = self.results()
         modules = (self.module_name,)
+        self.shown_code: dict[str, tuple[str, int]] = {}
         self.seen_vectorized = None
         self.parallel_loops = self.prange_loops = None
         if job.kind == "cuda":
@@ -484,6 +486,7 @@ class JobRun:
             try:
                 if view in ("llvm", "asm"):
                     fields = views.ir_view(results, view, modules)
+                    self.shown_code[view] = (fields["text"], 1 if cached else 0)
                     if view == "llvm":
                         self.seen_vectorized = fields["vectorized"]
                     if cached:
@@ -512,6 +515,38 @@ class JobRun:
         if self.parallel_loops is None and any(c.get("kind") == "parallel_loop" for c in job.checks):
             fields = views.parallel_view(results)
             self.parallel_loops, self.prange_loops = fields["loops"], fields["prange_loops"]
+
+    def _line_map(self) -> None:
+        """After everything else (it compiles a second copy): the source line of each line of the
+        llvm/asm views, as a `lines` event. The copy's compile time is not the job's."""
+        from lab.engine import views
+
+        shown = getattr(self, "shown_code", None)
+        if not shown or self.entry_obj is None:
+            return
+        left = self.job.timeout_s - (time.perf_counter() - self.t0)
+        if left < 2 * self.compile_seconds() + 1.0:  # the copy compiles about as long as the entry did
+            self.emit("lines", error="skipped: too little of the job's time limit left to compile the line map")
+            return
+        t0 = time.perf_counter()
+        before = self._listened() + views.BUILD_SECONDS[0]
+        try:
+            with Capture(self.job.output_cap):
+                copy = views.line_copy(self.entry_obj)
+            if not copy:
+                return
+            fields = views.line_map(copy, shown, (self.module_name,), views.source_span(self.entry_obj))
+        except Exception as exc:  # noqa: BLE001 - the views stay, without source lines
+            self.emit("lines", error=f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            self.view_compile_s += self._listened() + views.BUILD_SECONDS[0] - before
+        wanted = {n for what in shown for n in fields.get(what, []) if n}
+        src = self.source.splitlines()
+        fields["source"] = {str(n): src[n - 1] for n in sorted(wanted)
+                            if 0 < n <= len(src)}
+        fields["ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        self.emit("lines", **fields)
 
     def _uncached_for_views(self, results):
         """The entry came from the disk cache, which keeps no IR: compile a copy without the cache

@@ -12,7 +12,7 @@ from engine_support import ADD, by_type, collect, one
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 ORDER = ["started", "compiled", "error", "output", "llvm", "asm", "types", "parallel", "ptx", "timings",
-         "check", "done"]
+         "check", "lines", "done"]
 
 
 def assert_order(events):

@@ -26,7 +26,7 @@ def test_run_json_events(tmp_path):
              "--views", "llvm")
     assert p.returncode == 0, p.stderr
     events = [json.loads(line) for line in p.stdout.splitlines()]
-    assert [e["type"] for e in events] == ["started", "compiled", "output", "llvm", "done"]
+    assert [e["type"] for e in events] == ["started", "compiled", "output", "llvm", "lines", "done"]
     assert events[2]["result"] == "3"
     assert f.read_text() == KERNEL  # the learner's file is never rewritten
 

@@ -19,6 +19,7 @@ class CodeEditor(TextArea):
         kwargs.setdefault("soft_wrap", False)
         super().__init__("", **kwargs)
         self.error_row: int | None = None  # 0-based document line marked as the error's line
+        self.linked_row: int | None = None  # 0-based line the IR/asm line cursor came from
 
     def on_mount(self) -> None:
         # syntax colours that suit the app theme (monokai on dark, github_light on the projector theme)
@@ -49,8 +50,25 @@ class CodeEditor(TextArea):
             self._line_cache.clear()
             self.refresh()
 
+    def mark_linked_line(self, line: int | None) -> None:
+        """Tint 1-based `line`, the source of the IR/asm line selected in the results (None clears);
+        the learner's cursor stays where it is."""
+        row = None if line is None or line < 1 else line - 1
+        if row != self.linked_row:
+            self.linked_row = row
+            self._line_cache.clear()
+            self.refresh()
+            height = max(self.scrollable_content_region.height, 1)
+            if row is not None and not (self.scroll_offset.y <= row < self.scroll_offset.y + height):
+                self.scroll_to(None, max(row - height // 3, 0), animate=False)
+
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
+        if self.linked_row is not None and line_index == self.linked_row:
+            theme = self.app.current_theme
+            background = Color.parse(theme.background or "#000000")
+            tint = background.blend(Color.parse(theme.primary or "#0000ff"), 0.45)
+            line.stylize(Style(bgcolor=tint.rich_color))
         if self.error_row is not None and line_index == self.error_row:
             theme = self.app.current_theme
             background = Color.parse(theme.background or "#000000")

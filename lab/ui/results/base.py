@@ -73,11 +73,12 @@ class SearchablePane(ResultPane):
     ]
     FOCUS = "CodeView"
     LANGUAGE: str | None = None
+    VIEW = CodeView  # the text view class (the IR panes use one with a line cursor)
     EMPTY = "nothing yet"
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_header()
-        yield CodeView(language=self.LANGUAGE, classes="code")
+        yield self.VIEW(language=self.LANGUAGE, classes="code")
         with Horizontal(classes="searchbar"):
             yield Input(placeholder="search (Enter: find, Esc: close)", classes="search-input")
             yield Static("", classes="search-status")

@@ -59,6 +59,7 @@ class CodeView(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "codeview--match", "codeview--current", "codeview--header", "codeview--stderr",
         "codeview--note", "codeview--result", "codeview--added", "codeview--removed",
+        "codeview--linked", "codeview--cursor",
     }
 
     def __init__(self, *, language: str | None = None, id: str | None = None, classes: str | None = None):
@@ -75,6 +76,8 @@ class CodeView(ScrollView, can_focus=True):
         self.matches: list[tuple[int, int]] = []  # (line, start col)
         self._match_lines: dict[int, list[int]] = {}
         self.current: int = -1
+        self.linked: frozenset[int] = frozenset()  # rows tinted as coming from the editor's line
+        self.cursor_row: int | None = None  # a line cursor (views that select lines set it)
 
     # ---------------------------------------------------------------- content
     @property
@@ -107,6 +110,9 @@ class CodeView(ScrollView, can_focus=True):
         lines = [visible(ln) for ln in lines]  # learner output: no escape sequences reach the terminal
         self._lines = [_fit(ln) if "\t" in ln or len(ln) > MAX_LINE else ln for ln in lines]
         self._tags = tags
+        self.linked = frozenset()
+        if self.cursor_row is not None:
+            self.cursor_row = 0
         self._cache.clear()
         width = max(map(len, self._lines), default=0)
         self.virtual_size = Size(width + 1, len(self._lines))
@@ -129,6 +135,40 @@ class CodeView(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
+
+    # ---------------------------------------------------------------- linked rows and the line cursor
+    def set_linked(self, rows, *, scroll: bool = True) -> None:
+        """Tint `rows` (the lines that came from the editor's line); scroll the first into view."""
+        rows = frozenset(r for r in rows if 0 <= r < len(self._lines))
+        if rows == self.linked:
+            return
+        self.linked = rows
+        self._cache.clear()
+        if scroll and rows:
+            first = min(rows)
+            self.scroll_to_row(first)
+            self.call_after_refresh(self.scroll_to_row, first)  # once a new text's size is known
+        self.refresh()
+
+    def scroll_to_row(self, row: int) -> None:
+        height = max(self.scrollable_content_region.height, 1)
+        if not (self.scroll_y <= row < self.scroll_y + height):
+            self.scroll_to(None, max(row - height // 3, 0), animate=False)
+
+    def move_cursor(self, row: int) -> None:
+        if not self._lines:
+            return
+        row = max(0, min(row, len(self._lines) - 1))
+        if row == self.cursor_row:
+            return
+        self.cursor_row = row
+        self._cache.clear()
+        height = max(self.scrollable_content_region.height, 1)
+        if row < self.scroll_y:
+            self.scroll_to(None, row, animate=False)
+        elif row >= self.scroll_y + height:
+            self.scroll_to(None, row - height + 1, animate=False)
+        self.refresh()
 
     # ---------------------------------------------------------------- search
     def search(self, query: str, *, jump: bool = True) -> int:
@@ -225,6 +265,12 @@ class CodeView(ScrollView, can_focus=True):
             for s in starts:
                 cls = "codeview--current" if cur == (index, s) else "codeview--match"
                 text.stylize(self.get_component_rich_style(cls, partial=True), s, s + n)
+        if (index == self.cursor_row and self.has_focus) or index in self.linked:  # the tint spans the view, not only the text
+            text.append(" " * max(self.virtual_size.width - text.cell_len, 0))
+        if index == self.cursor_row and self.has_focus:
+            text.stylize(self.get_component_rich_style("codeview--cursor", partial=True))
+        elif index in self.linked:
+            text.stylize(self.get_component_rich_style("codeview--linked", partial=True))
         strip = Strip(text.render(self.app.console))
         self._cache[index] = strip
         if len(self._cache) > _CACHE_LINES:

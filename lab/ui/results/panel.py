@@ -277,6 +277,18 @@ class ResultsPanel(Widget):
     def _on_asm(self, ev: dict) -> None:
         self.pane("asm").show(ev)
 
+    def _on_lines(self, ev: dict) -> None:
+        """The source line of each IR/asm line (computed after the timings)."""
+        for tab in ("llvm", "asm"):
+            if tab in ev:
+                self.pane(tab).set_line_map(ev[tab], ev.get(f"{tab}_exact", False), ev.get("source") or {},
+                                            ev.get(f"{tab}_note", ""))
+
+    def highlight_source_line(self, line: int | None) -> None:
+        """The editor's cursor is on `line`: tint the IR and asm lines that came from it."""
+        for tab in ("llvm", "asm"):
+            self.pane(tab).highlight_source(line)
+
     def _show_text(self, tab: str, ev: dict) -> None:
         pane = self.pane(tab)
         pane.mark_fresh()

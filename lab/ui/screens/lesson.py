@@ -21,6 +21,7 @@ from lab.ui.editor_pane.options_bar import OptionsBar, options_for_target, targe
 from lab.ui.lesson_pane.step_text import StepText
 from lab.ui.plain import describe, line, notify_plain, to_str
 from lab.ui.results import ResultsPanel
+from lab.ui.results.ir import IRPane
 from lab.ui.results.format import checks_words, fmt_ms
 from lab.ui.status.follow_banner import FollowBanner
 from lab.ui.status.footer import LabFooter
@@ -451,6 +452,18 @@ class LessonScreen(Screen):
         """The app's engine has just started: run the step that is on screen if nothing ran yet."""
         if self.step is not None and not catalog.is_read(self.step) and self.job_id is None:
             self.run_now()
+
+    @on(TextArea.SelectionChanged, "#editor")
+    def _editor_line(self, event: TextArea.SelectionChanged) -> None:
+        """The editor's cursor moved: tint the IR/asm lines that came from its line."""
+        self.editor.mark_linked_line(None)
+        self.results.highlight_source_line(event.selection.end[0] + 1)
+
+    @on(IRPane.SourceLineSelected)
+    def _ir_line(self, event: IRPane.SourceLineSelected) -> None:
+        """The IR/asm line cursor moved: tint its source line in the editor (the cursor stays)."""
+        event.stop()
+        self.editor.mark_linked_line(event.line)
 
     @on(ResultsPanel.JumpToLine)
     def _jump_to_line(self, event: ResultsPanel.JumpToLine) -> None:

@@ -10,6 +10,7 @@ from textual.widgets._footer import FooterKey
 # actions left out first when the line is too narrow (first in this list = first to go)
 DROP_ORDER = (
     "close_search",   # esc: the search box says it
+    "toggle_lines",   # l: listed in F1
     "prev_match",     # N: n is shown
     "prev_tab",       # [: ] is shown
     "to_list",        # ctrl+l: esc does it too
@@ -22,7 +23,7 @@ DROP_ORDER = (
 )
 # shorter words for the results keys when the line is tight
 SHORT = {"toggle_full": "Full", "toggle_diff": "Diff", "next_match": "Match", "prev_match": "Match",
-         "search": "Find"}
+         "search": "Find", "toggle_lines": "Src"}
 PALETTE_CELLS = 12  # "▏^o palette" docked at the right
 
 
