@@ -375,6 +375,7 @@ class Runner:
         deadline = time.monotonic() + job.timeout_s
         finished = False
         compiling = False  # the worker says when Numba starts and ends compiling
+        began = False  # anything seen yet: a compile started, an event of the job (output, compiled, ...)
         try:
             while True:
                 remaining = deadline - time.monotonic()
@@ -393,7 +394,7 @@ class Runner:
                 if remaining <= 0:
                     self._bg(worker.kill())
                     worker.killing = True
-                    summary, hint = _timeout_text(job.timeout_s, compiling)
+                    summary, hint = _timeout_text(job.timeout_s, compiling, began)
                     yield err("Timeout", summary, hint=hint)
                     yield done("timeout", simulator=simulator)
                     finished = True
@@ -415,6 +416,7 @@ class Runner:
                     continue
                 if event.get("job") != job.id:
                     continue  # stale line from an earlier job
+                began = began or event.get("type") != "started"
                 if event.get("type") == "compiling":  # worker -> runner only
                     compiling = bool(event.get("active"))
                     continue
@@ -505,8 +507,12 @@ def _holds(task: asyncio.Task | None, worker: _Worker) -> bool:
             and task.result() is worker)
 
 
-def _timeout_text(timeout_s: float, compiling: bool) -> tuple[str, str]:
+def _timeout_text(timeout_s: float, compiling: bool, began: bool = True) -> tuple[str, str]:
     """(summary, hint) of a job stopped at its time limit."""
+    if not began:  # no compile started, no event: the file's top level (or its imports) never finished
+        return (f"stopped after {timeout_s:g} s before anything compiled (the wall-clock limit)",
+                "the file's top-level code did not finish: an endless loop or a slow import at module "
+                "level? On a very busy machine, loading alone can take long: try again or raise the limit")
     if compiling:
         return (f"still compiling after {timeout_s:g} s (the wall-clock limit; compile time counts)",
                 "Numba was still compiling the code when the limit came: a very long function, deep "

@@ -37,6 +37,17 @@ async def test_infinite_loop_times_out(runner):
 
 
 @pytest.mark.slow
+async def test_endless_top_level_loop_is_named_as_such(runner):
+    # nothing compiled and no event before the limit: neither "still compiling" nor a compiled loop
+    src = NJIT + "while True:\n    pass\n\n@njit\ndef f(n):\n    return n\n"
+    events = await run_fault(runner, src, ["f(3)"], timeout_s=1.5)
+    err = one(events, "error")
+    assert err["etype"] == "Timeout"
+    assert err["summary"].startswith("stopped after 1.5 s before anything compiled"), err["summary"]
+    assert "top-level code" in err["hint"] and not by_type(events, "compiled")
+
+
+@pytest.mark.slow
 async def test_out_of_bounds_write_segfaults(runner):
     src = NJIT + ("@njit(boundscheck=False)\ndef f(a):\n    for k in range(1, 60):\n"
                   "        for j in range(1 << 16):\n            a[(1 << k) + j * 4096] = 1.0\n    return a[0]\n")

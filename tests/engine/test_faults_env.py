@@ -26,11 +26,11 @@ async def test_slow_compile_is_stopped_at_the_timeout_and_named(tmp_path):
     await runner.start()
     try:
         events = await collect(runner, Job(source=_slow_source(), entry="f", calls=["f(1.0)"], views=[],
-                                           timeout_s=1.5))
+                                           timeout_s=3.0))
         err = one(events, "error")
         assert err["etype"] == "Timeout" and err["hint"]
         # stopped before the compiled event, while Numba compiles: not an endless loop
-        assert err["summary"].startswith("still compiling after 1.5 s"), err["summary"]
+        assert err["summary"].startswith("still compiling after 3 s"), err["summary"]
         assert "endless loop" not in err["hint"] and not by_type(events, "compiled")
         assert events[-1]["cause"] == "timeout"
         assert_ok_after(await collect(runner, Job(**OK_JOB)))
