@@ -53,7 +53,7 @@ def twin_of(obj):
     py_func = views.py_func_of(obj)
     if py_func is None:
         return None
-    if name == "DUFunc" or isinstance(obj, np.ufunc):
+    if "UFunc" in name or isinstance(obj, np.ufunc):  # DUFunc, a built ufunc, a CUDA ufunc
         return _elementwise(py_func)
     return py_func
 
