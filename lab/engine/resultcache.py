@@ -5,7 +5,8 @@ options, target, setup, calls, views, timing, checks, limits, work file), the Nu
 CPU/CUDA mode, so returning to a pair already compiled replays its events at once instead of
 compiling again. Only runs the worker finished by itself are kept: a learner error is kept (the
 same input gives the same error), a timeout, a crash, a kill, a superseded run or an engine fault is
-not. Bounded: at most MAX_ENTRIES entries and MAX_BYTES of event text, least recently used out first.
+not. Code that uses Numba's own disk cache (cache=True) is never answered from here: running it
+again is how a learner sees the disk cache load. Bounded: at most MAX_ENTRIES entries and MAX_BYTES of event text, least recently used out first.
 """
 
 from __future__ import annotations
@@ -13,10 +14,21 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from collections import OrderedDict
 
 MAX_ENTRIES = 64
 MAX_BYTES = 64 * 1024 * 1024
+
+
+_DISK_CACHE = re.compile(r"\bcache\s*=\s*(True|1)\b")
+
+
+def wanted(job) -> bool:
+    """False for jobs whose point may be a second run (Numba's disk cache, cache=True)."""
+    if getattr(job.options, "cache", False):
+        return False
+    return not _DISK_CACHE.search(job.source or "") and not _DISK_CACHE.search(job.setup or "")
 
 
 def job_key(job, numba_version: str | None, mode: str | None) -> str:

@@ -332,6 +332,7 @@ class Runner:
         """Events of `job`, `done` last. Supersedes whatever was running. A job already run in this
         session (same source, options, target, calls, checks... and Numba) is answered from the result
         cache: its events replayed at once, each marked ``cached: true``; `use_cache=False` runs it again."""
+        use_cache = use_cache and resultcache.wanted(job)
         key = self._cache_key(job) if use_cache and not self._closed else None
         hit = self.results.get(key) if key else None
         if hit is not None:

@@ -97,3 +97,14 @@ async def test_an_error_is_cached_but_a_timeout_is_not(runner):
     assert first[-1]["cause"] == "timeout"
     assert len(runner.results) == 1  # only the error run is kept
     assert not any(e.get("cached") for e in await collect(runner, again(endless, timeout_s=1.0)))
+
+
+async def test_code_using_numbas_disk_cache_always_runs_again(runner):
+    runner.results.clear()
+    job = Job(source="from numba import njit\n\n\n@njit(cache=True)\ndef f(x):\n    return x * 2\n",
+              entry="f", calls=["f(2)"], views=[], workfile="rc/disk")
+    await collect(runner, job)
+    again_events = await collect(runner, again(job))
+    assert not any(e.get("cached") for e in again_events)
+    assert one(again_events, "compiled")["from_cache"] is True  # Numba's own cache, seen by the learner
+    assert len(runner.results) == 0
