@@ -11,7 +11,12 @@ import pytest
 from lab.engine.protocol import Job, Timing
 from lab.options import Options
 
-from engine_support import by_type, collect, one
+from engine_support import by_type, one
+from engine_support import collect as collect_fresh
+
+
+async def collect(runner, job: Job, use_cache: bool = True) -> list[dict]:
+    return await collect_fresh(runner, job, use_cache=use_cache)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
