@@ -128,7 +128,7 @@ def format_event(e: dict, *, full: bool = False) -> str:
             lines.append(f"    python min {py['min_s']:.3e} s  median {py['median_s']:.3e} s  "
                          f"({py['runs']} x {py['loops']} loops)")
         if e.get("speedup") is not None:
-            spread = "  ".join(f"{k} spread ±{d['spread'] * 50:.0f}%" for k, d in (("jit", jit), ("python", py))
+            spread = "  ".join(f"{k} spread {d['spread'] * 100:.0f}%" for k, d in (("jit", jit), ("python", py))
                                if d and d.get("spread") is not None)
             lines.append(f"    speed-up {e['speedup']:.1f}x" + (f"  ({spread})" if spread else "")
                          + ("  UNCERTAIN" if e.get("uncertain") else ""))

@@ -18,7 +18,7 @@ import re
 from collections import OrderedDict
 
 MAX_ENTRIES = 64
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 32 * 1024 * 1024  # of event JSON; the idle lab's RSS budget is 150 MB
 
 
 _DISK_CACHE = re.compile(r"\bcache\s*=\s*(True|1)\b")

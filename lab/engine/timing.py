@@ -154,10 +154,9 @@ def measure_pair(jit_timer, py_timer, budget_s: float) -> tuple[dict, dict | Non
         more_p = py_on and (len(py_runs) < MIN_REPEATS or (len(py_runs) < MAX_REPEATS and spent_p < TOTAL_TARGET_S))
         if not (more_j or more_p):
             break
-        if more_j or more_p:  # the jit side keeps pace while the baseline still runs (ABAB)
-            t = jit_timer(loops_j)
-            spent_j += t
-            jit_runs.append(t / loops_j)
+        t = jit_timer(loops_j)  # the jit side keeps pace while the baseline still runs (ABAB)
+        spent_j += t
+        jit_runs.append(t / loops_j)
         if more_p:
             if py_runs and time.perf_counter() + py_runs[-1] * loops_p > deadline:
                 py_on = False

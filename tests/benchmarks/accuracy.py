@@ -135,7 +135,7 @@ async def _cases(runner, tmp_dir, load: str) -> list[Row]:
                             f"lab gave no speed-up ({timings.get('python_note')}); independent {indep:.1f}x"))
             continue
         diff = abs(lab - indep) / indep * 100
-        spread = " ".join(f"{k} ±{(timings.get(k) or {}).get('spread', 0) * 50:.0f}%" for k in ("jit", "python")
+        spread = " ".join(f"{k} {(timings.get(k) or {}).get('spread', 0) * 100:.0f}%" for k in ("jit", "python")
                           if (timings.get(k) or {}).get("spread") is not None)
         flag = " UNCERTAIN (lab says the machine was busy)" if timings.get("uncertain") else ""
         baseline = (timings.get("baseline") or {}).get("swapped")

@@ -135,7 +135,7 @@ async def test_timings_table_and_scaling_plot():
         assert rows["steady min"] == fmt_seconds(ev["jit"]["min_s"])
         assert rows["Python min"] == fmt_seconds(ev["python"]["min_s"])
         assert rows["speed-up"] == fmt_speedup(ev["speedup"]) + (" (uncertain)" if ev["uncertain"] else "")
-        assert rows["spread"].startswith("jit ±") and "Python ±" in rows["spread"]
+        assert rows["spread (IQR)"].startswith("jit ") and " · Python " in rows["spread (IQR)"]
         assert rows["compile"] != "—" and rows["first call"] != "—"
         plot = app.panel.query_one(PlotextPlot)
         assert plot.display

@@ -35,8 +35,8 @@ def compile_words(ev: dict) -> str:
 
 
 def fmt_spread(x: float | None) -> str:
-    """A relative run-to-run spread: '±4%'; '—' when unknown."""
-    return "—" if x is None else f"±{float(x) * 50:.0f}%"  # IQR/median: half either side
+    """A relative run-to-run spread (interquartile range over median): '4%'; '—' when unknown."""
+    return "—" if x is None else f"{float(x) * 100:.0f}%"
 
 
 def fmt_speedup(x: float | None) -> str:

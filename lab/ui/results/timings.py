@@ -41,7 +41,7 @@ def timing_rows(ev: dict) -> list[tuple[str, str]]:
         spread = f"jit {fmt_spread(jit.get('spread'))}"
         if py:
             spread += f" · Python {fmt_spread(py.get('spread'))}"
-        rows.append(("spread", spread))
+        rows.append(("spread (IQR)", spread))
     if jit.get("runs"):
         runs = f"{jit.get('runs')} × {jit.get('loops')}"
         if py and py.get("runs"):
