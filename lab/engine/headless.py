@@ -141,7 +141,15 @@ def format_event(e: dict, *, full: bool = False) -> str:
             lines.append(f"    python min {py['min_s']:.3e} s  median {py['median_s']:.3e} s  "
                          f"({py['runs']} x {py['loops']} loops)")
         if e.get("speedup") is not None:
-            lines.append(f"    speed-up {e['speedup']:.1f}x")
+            spread = "  ".join(f"{k} spread {d['spread'] * 100:.0f}%" for k, d in (("jit", jit), ("python", py))
+                               if d and d.get("spread") is not None)
+            lines.append(f"    speed-up {e['speedup']:.1f}x" + (f"  ({spread})" if spread else "")
+                         + ("  UNCERTAIN" if e.get("uncertain") else ""))
+        for key in ("busy_note",):
+            if e.get(key):
+                lines.append(f"    note: {e[key]}")
+        if (e.get("baseline") or {}).get("text"):
+            lines.append(f"    {e['baseline']['text']}")
         for row in e.get("series") or []:
             p = f"{row['python_s']:.3e}" if row.get("python_s") is not None else "-"
             lines.append(f"    n={row['size']:<10} jit {row['jit_s']:.3e} s  python {p} s")

@@ -22,7 +22,7 @@ from collections import deque
 from pathlib import Path
 from typing import AsyncIterator, Callable
 
-from lab.engine import limits
+from lab.engine import limits, resultcache
 from lab.engine.protocol import Job, JobError, error_event
 from lab.engine.protocol import event as make_event
 
@@ -213,6 +213,7 @@ class Runner:
         self._background: set[asyncio.Task] = set()
         self._closed = False
         self._want_spare = spare
+        self.results = resultcache.ResultCache()  # answers for jobs already run in this session
 
     # ------------------------------------------------------------ state
     def _set_state(self, state: str) -> None:
@@ -321,8 +322,41 @@ class Runner:
         raise WorkerStartError("the CUDA worker could not be started")
 
     # ------------------------------------------------------------ run
-    async def run(self, job: Job) -> AsyncIterator[dict]:
-        """Events of `job`, `done` last. Supersedes whatever was running."""
+    def _cache_key(self, job: Job) -> str | None:
+        try:
+            return resultcache.job_key(job, self.info.get("numba"), self.cuda if job.is_cuda else "cpu")
+        except Exception:  # noqa: BLE001 - a job that cannot be keyed is simply run
+            return None
+
+    async def run(self, job: Job, *, use_cache: bool = True) -> AsyncIterator[dict]:
+        """Events of `job`, `done` last. Supersedes whatever was running. A job already run in this
+        session (same source, options, target, calls, checks... and Numba) is answered from the result
+        cache: its events replayed at once, each marked ``cached: true``; `use_cache=False` runs it again."""
+        use_cache = use_cache and resultcache.wanted(job)
+        key = self._cache_key(job) if use_cache and not self._closed else None
+        hit = self.results.get(key) if key else None
+        if hit is not None:
+            self._gen += 1
+            await self._supersede()
+            t0 = time.perf_counter()
+            for e in resultcache.replay(hit, job.id, time.perf_counter() - t0):
+                if e["type"] == "done":
+                    e["elapsed_ms"] = (time.perf_counter() - t0) * 1000
+                yield e
+            self._set_state("idle")
+            return
+        kept: list[dict] = []
+        async with contextlib.aclosing(self._run_fresh(job)) as events:  # closed at once if we are
+            async for e in events:
+                if use_cache:
+                    kept.append(e)
+                    if e.get("type") == "done":
+                        key = self._cache_key(job)  # the Numba version is known now
+                        if key:
+                            self.results.put(key, kept)
+                yield e
+
+    async def _run_fresh(self, job: Job) -> AsyncIterator[dict]:
         self._gen += 1
         gen = self._gen
         t0 = time.perf_counter()

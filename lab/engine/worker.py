@@ -576,20 +576,14 @@ class JobRun:
             self.emit(name, **fields)
 
     def _timing(self) -> None:
-        from lab.engine import views
+        from lab.engine import baseline
         from lab.engine.timing import run_timing
 
         self.speedup = None
         job = self.job
         if job.timing is None or self.errors:
             return
-        py_func = views.py_func_of(self.entry_obj)
-        if py_func is not None and job.kind in ("vectorize",):
-            import numpy as np
-
-            py_func = np.vectorize(py_func)
-        elif job.kind in ("guvectorize", "cuda"):
-            py_func = None
+        py_entry = None if job.kind in ("guvectorize", "cuda") else baseline.twin_of(self.entry_obj)
         sync = None
         cuda_events = False
         if job.kind == "cuda" or job.target == "cuda":
@@ -599,7 +593,8 @@ class JobRun:
             cuda_events = not self.simulator
         try:
             with Capture(job.output_cap) as cap:
-                fields = run_timing(job.timing, self.ns, job.entry, py_func, compile_seconds=self.compile_seconds,
+                fields = run_timing(job.timing, self.ns, job.entry, self.entry_obj, py_entry,
+                                    compile_seconds=self.compile_seconds,
                                     sync=sync, simulator=self.simulator, cuda_events=cuda_events)
         except BaseException as exc:  # noqa: BLE001
             self.error(exc, "timing")
@@ -712,6 +707,7 @@ def _warm_up(simulator: bool) -> dict:
     if not simulator:
         views.install_stencil_hook()
     import lab.engine.timing  # noqa: F401
+    import lab.engine.baseline  # noqa: F401
     import lab.engine.checks  # noqa: F401
     return {"import_s": import_s, "warm_s": time.perf_counter() - t, "numba": numba.__version__}
 

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from .common import Row
 
-SECTIONS = ("startup", "latency", "overhead", "accuracy", "paper", "scale", "served", "classview")
+SECTIONS = ("startup", "latency", "overhead", "accuracy", "cache", "paper", "scale", "served", "classview")
 RESULTS = Path(__file__).with_name("results")
 
 
 async def _engine_sections(names, tmp: Path) -> list[Row]:
-    from . import accuracy, latency, overhead, paper
+    from . import accuracy, latency, overhead, paper, resultcache
     from .common import warm_runner
 
     rows: list[Row] = []
@@ -46,6 +46,8 @@ async def _engine_sections(names, tmp: Path) -> list[Row]:
                     rows += await accuracy.section(runner, tmp)
                 elif name == "paper":
                     rows += await paper.section(runner)
+                elif name == "cache":
+                    rows += await resultcache.section(runner)
             except Exception as exc:  # noqa: BLE001 - one broken section must not hide the others
                 traceback.print_exc()
                 rows.append(Row(name, "section failed", None, "", "", "MISSED", f"{type(exc).__name__}: {exc}"))
@@ -116,7 +118,7 @@ def main(argv=None) -> int:
     rows: list[Row] = []
     if "startup" in names:
         rows += _run_sync_section("startup")
-    engine = [n for n in names if n in ("latency", "overhead", "accuracy", "paper")]
+    engine = [n for n in names if n in ("latency", "overhead", "accuracy", "cache", "paper")]
     if engine:
         rows += asyncio.run(_engine_sections(engine, tmp))
     for name in ("scale", "served", "classview"):

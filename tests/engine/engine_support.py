@@ -6,8 +6,10 @@ from lab.engine.protocol import Job
 from lab.engine.runner import Runner
 
 
-async def collect(runner: Runner, job: Job) -> list[dict]:
-    return [e async for e in runner.run(job)]
+async def collect(runner: Runner, job: Job, *, use_cache: bool = False) -> list[dict]:
+    """The job's events from a real run; these tests look at the worker, so the session result
+    cache (tested on its own in test_timing_cache.py) is bypassed unless asked for."""
+    return [e async for e in runner.run(job, use_cache=use_cache)]
 
 
 def by_type(events: list[dict], type_: str) -> list[dict]:

@@ -134,7 +134,8 @@ async def test_timings_table_and_scaling_plot():
         rows = {str(table.get_row(k)[0]): str(table.get_row(k)[1]) for k in table.rows}
         assert rows["steady min"] == fmt_seconds(ev["jit"]["min_s"])
         assert rows["Python min"] == fmt_seconds(ev["python"]["min_s"])
-        assert rows["speed-up"] == fmt_speedup(ev["speedup"])
+        assert rows["speed-up"] == fmt_speedup(ev["speedup"]) + (" (uncertain)" if ev["uncertain"] else "")
+        assert rows["spread (IQR)"].startswith("jit ") and " · Python " in rows["spread (IQR)"]
         assert rows["compile"] != "—" and rows["first call"] != "—"
         plot = app.panel.query_one(PlotextPlot)
         assert plot.display

@@ -37,6 +37,11 @@ def compile_words(ev: dict) -> str:
     return (f"{compiled}, {loaded}" if ev.get("compile_ms") else loaded) + at_import
 
 
+def fmt_spread(x: float | None) -> str:
+    """A relative run-to-run spread (interquartile range over median): '4%'; '—' when unknown."""
+    return "—" if x is None else f"{float(x) * 100:.0f}%"
+
+
 def fmt_speedup(x: float | None) -> str:
     """38.2x, 1.05x, 0.42x (slower), '—' when there is no baseline."""
     if x is None:
@@ -71,8 +76,11 @@ def checks_words(failed: int, total: int) -> str:
     return f"{failed} of {total} checks failed" if failed else f"all {total} checks passed"
 
 
-def state_text(state: str, *, elapsed_ms: float | None = None, reason: str | None = None) -> str:
-    """The words of the summary line for a job state."""
+def state_text(state: str, *, elapsed_ms: float | None = None, reason: str | None = None,
+               cached: bool = False) -> str:
+    """The words of the summary line for a job state; a run answered from the result cache says so."""
+    if cached and state in ("done", "failed", "expected"):
+        return state_text(state, reason=reason) + " · cached (from an earlier run)"
     if state == "compiling":
         return "compiling…"
     if state == "running":

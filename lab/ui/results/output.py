@@ -42,6 +42,9 @@ class OutputPane(SearchablePane):
     def add_compiled(self, ev: dict) -> None:
         sigs = ev.get("signatures") or []
         mode = ev.get("mode") or "?"
+        if ev.get("cached"):
+            self._add("cached: this code and these options ran earlier in this session; the output and "
+                      "timings below are from that earlier run", "note")
         if sigs and ev.get("from_cache") and not ev.get("compile_ms"):
             self._add(f"{compile_words(ev)} ({mode})", "note")
         elif sigs:
@@ -55,7 +58,8 @@ class OutputPane(SearchablePane):
 
     def add_output(self, ev: dict) -> None:
         call = ev.get("call")
-        self._add(f"▶ {call}" if call else "▶ (import / setup)", "header")
+        earlier = " (from an earlier run)" if ev.get("cached") else ""
+        self._add((f"▶ {call}" if call else "▶ (import / setup)") + earlier, "header")
         for key, tag in (("stdout", None), ("stderr", "stderr")):
             out = ev.get(key) or ""
             if out:

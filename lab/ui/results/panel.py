@@ -67,6 +67,7 @@ class ResultsPanel(Widget):
         self.elapsed_ms: float | None = None
         self.reason: str | None = None
         self.simulator = False
+        self.cached = False  # the job was answered from the result cache (an earlier run's events)
         self.mode: str | None = None
         self.checks: list[dict] = []
         self.filled: set[str] = set()   # tabs holding content (from this or an earlier job)
@@ -191,7 +192,7 @@ class ResultsPanel(Widget):
         self.job_id = job_id
         self.kind, self.target = kind, target
         self.state, self.elapsed_ms, self.reason, self.mode = "compiling", None, None, None
-        self.simulator = False
+        self.simulator = self.cached = False
         self.checks = []
         self.fresh = set()
         for tab in self.filled:
@@ -224,6 +225,7 @@ class ResultsPanel(Widget):
         """Forget the job and every result."""
         self.job_id = None
         self.state, self.elapsed_ms, self.reason, self.mode = "idle", None, None, None
+        self.cached = False
         self.checks = []
         self.filled, self.fresh = set(), set()
         for tab in TABS:
@@ -251,6 +253,7 @@ class ResultsPanel(Widget):
     # ------------------------------------------------------------------ events
     def _on_started(self, ev: dict) -> None:
         self.simulator = bool(ev.get("simulator"))
+        self.cached = bool(ev.get("cached"))
         self._summary()
 
     def _on_compiled(self, ev: dict) -> None:
@@ -355,7 +358,8 @@ class ResultsPanel(Widget):
     def _summary(self) -> None:
         self.query_one("#results-summary", Static).update(summary_line(
             self.state, elapsed_ms=self.elapsed_ms, reason=self.reason, job=self.job_id, kind=self.kind,
-            target=self.target, mode=self.mode, simulator=self.simulator, checks=self.checks))
+            target=self.target, mode=self.mode, simulator=self.simulator, checks=self.checks,
+            cached=self.cached))
 
     # ------------------------------------------------------------------ keys
     def _visible_tabs(self) -> list[str]:

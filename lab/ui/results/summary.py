@@ -14,10 +14,10 @@ COLOURS = {"done": "$success", "expected": "$success", "failed": "$error"}
 
 def summary_line(state: str, *, elapsed_ms: float | None = None, reason: str | None = None,
                  job: str | None = None, kind: str = "jit", target: str = "cpu", mode: str | None = None,
-                 simulator: bool = False, checks: list[dict] = ()) -> Content:
+                 simulator: bool = False, checks: list[dict] = (), cached: bool = False) -> Content:
     """The summary line as Content; every word from the engine is shown as written (lab.ui.plain)."""
     icon, colour = ICONS.get(state, "·"), COLOURS.get(state, "$accent")
-    words = state_text(state, elapsed_ms=elapsed_ms, reason=reason)
+    words = state_text(state, elapsed_ms=elapsed_ms, reason=reason, cached=cached)
     parts = [line((f"{icon} {words}", f"b {colour}"))]
     if job is not None:
         # "jit/parallel · nopython"; a CUDA job is just "cuda" (was "cuda/cuda · cuda")

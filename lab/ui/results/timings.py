@@ -13,7 +13,7 @@ from textual_plotext import PlotextPlot
 from lab.ui.plain import lines, plain
 
 from .base import ResultPane
-from .format import compile_words, fmt_ms, fmt_seconds, fmt_speedup
+from .format import compile_words, fmt_ms, fmt_seconds, fmt_speedup, fmt_spread
 
 
 def timing_rows(ev: dict) -> list[tuple[str, str]]:
@@ -21,7 +21,8 @@ def timing_rows(ev: dict) -> list[tuple[str, str]]:
     the answer, and at 80x24 the pane shows only five rows without scrolling."""
     jit = ev.get("jit") or {}
     py = ev.get("python")
-    rows = [("speed-up", fmt_speedup(ev.get("speedup")))] if py else []
+    speedup = fmt_speedup(ev.get("speedup")) + (" (uncertain)" if ev.get("uncertain") else "")
+    rows = [("speed-up", speedup)] if py else []
     rows += [
         ("compile", compile_words(ev)),
         ("first call", fmt_ms(ev.get("first_call_ms"))),
@@ -34,15 +35,35 @@ def timing_rows(ev: dict) -> list[tuple[str, str]]:
     else:
         rows.append(("Python", "not measured"))
         rows.append(("speed-up", fmt_speedup(ev.get("speedup"))))
+    if py and ev.get("speedup_median") is not None:
+        rows.append(("speed-up (medians)", fmt_speedup(ev.get("speedup_median"))))
+    if jit.get("spread") is not None or (py and py.get("spread") is not None):
+        spread = f"jit {fmt_spread(jit.get('spread'))}"
+        if py:
+            spread += f" · Python {fmt_spread(py.get('spread'))}"
+        rows.append(("spread (IQR)", spread))
     if jit.get("runs"):
-        rows.append(("runs × loops", f"{jit.get('runs')} × {jit.get('loops')}"))
+        runs = f"{jit.get('runs')} × {jit.get('loops')}"
+        if py and py.get("runs"):
+            runs += f" · Python {py.get('runs')} × {py.get('loops')}"
+        rows.append(("runs × loops", runs))
     return rows
 
 
 def notes(ev: dict) -> list[str]:
     out = []
+    if ev.get("cached"):
+        out.append("cached: these timings are from an earlier run of the same code and options")
+    if ev.get("busy_note"):
+        out.append(str(ev["busy_note"]))
     if ev.get("simulator"):
         out.append("simulator: CUDA simulator timings say nothing about GPU speed")
+    baseline = ev.get("baseline") or {}
+    if baseline.get("text"):
+        out.append(str(baseline["text"]))
+    if ev.get("interleaved"):
+        out.append("jit and Python timed interleaved, so load on the machine hits both alike; "
+                   "speed-up = Python min / jit min")
     if ev.get("python_note"):
         out.append(str(ev["python_note"]))
     if ev.get("cuda_events"):
@@ -92,8 +113,15 @@ class TimingsPane(ResultPane):
         self.event = ev
         self.mark_fresh()
         label = self.query_one(".timing-label", Static)
-        label.update("[b $warning]simulator[/] — numbers are not GPU speed" if ev.get("simulator") else "")
-        label.display = bool(ev.get("simulator"))
+        words = []  # our own fixed words: markup is safe here
+        if ev.get("cached"):
+            words.append("[b $accent]cached[/] — from an earlier run")
+        if ev.get("uncertain"):
+            words.append("[b $warning]machine busy[/] — figures uncertain")
+        if ev.get("simulator"):
+            words.append("[b $warning]simulator[/] — numbers are not GPU speed")
+        label.update(" · ".join(words))
+        label.display = bool(words)
         table = self.query_one(DataTable)
         table.clear()
         for metric, value in timing_rows(ev):

@@ -341,7 +341,8 @@ class LessonScreen(Screen):
                 self.editor.insert(replacement + "\n", (start, 0), maintain_selection_offset=True)
 
     # ------------------------------------------------------------ running
-    def run_now(self, checks: bool = False) -> None:
+    def run_now(self, checks: bool = False, again: bool = False) -> None:
+        """`again`: F5 on a result answered from the session cache runs the same job afresh."""
         self._cancel_run_timer()
         if self.step is None or catalog.is_read(self.step):
             return
@@ -362,7 +363,8 @@ class LessonScreen(Screen):
         if checks:
             self._check_results = []
             self.query_one(StepText).show_checks([], line(("Checking…", "b")))
-        self._run_job(job, checks)
+        fresh = again and getattr(self, "_cached_shown", None) == (job.source, job.target, checks)
+        self._run_job(job, checks, use_cache=not fresh)
 
     def _cancel_run_timer(self) -> None:
         if self._run_timer is not None:
@@ -370,12 +372,13 @@ class LessonScreen(Screen):
             self._run_timer = None
 
     @work(exclusive=True, group="run", exit_on_error=False)
-    async def _run_job(self, job, checks: bool) -> None:
+    async def _run_job(self, job, checks: bool, use_cache: bool = True) -> None:
         done = None
         errors: list[dict] = []
         self._expected_error = None  # an error the step expects (the status says so, not a bare "ok")
         facts: dict[str, str] = {}  # machine facts for the text's {{placeholders}}
-        async for event in self.app.runner.run(job):
+        self._cached_shown = None
+        async for event in self.app.runner.run(job, use_cache=use_cache):
             if event.get("job") != self.job_id:
                 continue  # an older job's event: never shown as current
             self.results.apply(event)
@@ -389,6 +392,9 @@ class LessonScreen(Screen):
                 errors.append(event)
                 if len(errors) == 1:
                     self.editor.mark_error_line(event.get("line"))
+            elif kind == "compiled" and event.get("cached"):
+                self.status.job_note = "cached (from an earlier run; F5 runs it again)"
+                self._cached_shown = (job.source, job.target, checks)
             elif kind == "compiled":
                 self.status.job_note = f"compiled in {event.get('compile_ms') or 0:.0f} ms"
             elif kind == "done":
@@ -485,7 +491,7 @@ class LessonScreen(Screen):
             self.notify("This step is for reading; ctrl+n goes on.")
             return
         self.save_draft()
-        self.run_now()
+        self.run_now(again=True)
 
     def action_check(self) -> None:
         if self.step is None or not catalog.is_exercise(self.step):
