@@ -11,3 +11,16 @@ def _isolated_lab_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("NUMBA_LAB_HOME", str(home))
     monkeypatch.delenv("NUMBA_LAB_LESSONS", raising=False)
     yield home
+
+
+def pytest_addoption(parser):
+    parser.addoption("--walk-lessons", default=None,
+                     help="lesson folder for tests/ui/test_curriculum_walk.py (default: the built-in lessons)")
+
+
+def pytest_configure(config):
+    import os
+
+    folder = config.getoption("--walk-lessons", default=None)
+    if folder:
+        os.environ["NUMBA_LAB_WALK_LESSONS"] = folder
