@@ -61,6 +61,7 @@ class LessonScreen(Screen):
         self._check_results: list[dict] = []
         self._expected_error: str | None = None
         self._header: tuple | None = None
+        self._fastmath_flags: str | None = None  # the custom fastmath set toggled off (restored on toggling on)
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Keys that do nothing on this step are shown dimmed in the footer (None = disabled)."""
@@ -167,7 +168,8 @@ class LessonScreen(Screen):
             bar = self.query_one(OptionsBar)
             decorator = opts.decorator if opts else decorator_for_kind(step.kind)
             bar.configure(decorator, catalog.locks(step), allowed)
-            bar.show(opts, self.target)
+            bar.show(opts, self.target, force=True)
+            self._fastmath_flags = opts.fastmath_flags if opts else None
             self.run_now()
             if self.size.width >= NARROW_BELOW:
                 self.editor.focus()
@@ -285,6 +287,11 @@ class LessonScreen(Screen):
             self.query_one(OptionsBar).show(None, self.target)
             return
         new = opts.with_toggle(event.name, event.value)
+        if event.name == "fastmath":  # the custom flag set is kept: off, then on again, gives it back
+            if opts.fastmath_flags is not None:
+                self._fastmath_flags = opts.fastmath_flags
+            elif event.value and self._fastmath_flags:
+                new = opts.with_fastmath_flags(self._fastmath_flags)
         if event.name == "forceobj" and event.value:
             new = new.with_toggle("nopython", None)
         if event.name == "nopython" and event.value:
@@ -509,6 +516,9 @@ class LessonScreen(Screen):
         """Replace the whole editor text as one undoable edit, then sync and re-run."""
         doc_end = self.editor.document.end
         self.editor.replace(text, (0, 0), doc_end)  # posts Changed -> _edited -> after_change
+        opts = self._read_options(text)
+        self.target = target_of(opts, self.target)
+        self.query_one(OptionsBar).show(opts, self.target, force=True)  # the signature box too, even if focused
 
 
 def header_markup(lesson: str, number: int, total: int, step: str, kind: str, width: int) -> str:
