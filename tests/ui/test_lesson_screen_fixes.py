@@ -96,3 +96,75 @@ def test_locked_target_is_named_in_the_locked_here_line():
             assert "parallel" in note and "target (CPU only)" in note
 
     asyncio.run(go())
+
+
+def _footer_descriptions(app) -> list[str]:
+    from lab.ui.status.footer import FooterKey, LabFooter
+
+    return [k.description for k in app.screen.query_one(LabFooter).query(FooterKey)]
+
+
+async def test_a_new_step_opens_on_output_with_the_diff_mode_off_and_f1_explains_the_simd_mark():
+    # defect 3: the IR tab and "diff: no previous run" carried over to the next step and lesson
+    from lab.ui.screens.dialogs import HELP_TEXT
+
+    app = app_for(engine=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_step(pilot, "alpha", 1)
+        screen.results.show_tab("llvm")
+        screen.results.pane("llvm").diff = True
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.results.active_tab == "output"
+        assert not screen.results.pane("llvm").diff and not screen.results.pane("asm").diff
+    assert "≋" in HELP_TEXT
+
+
+async def test_try_it_steps_leave_check_hint_solution_out_of_the_footer_and_say_why_when_pressed():
+    # defect 7: F8 / ctrl+g / F9 stood in the footer of "try it" steps and did nothing
+    app = app_for(engine=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_step(pilot, "alpha", 1)
+        await pilot.pause(0.2)
+        shown = _footer_descriptions(app)
+        assert "Run" in shown and not {"Check", "Hint", "Solution"} & set(shown)
+        await pilot.press("f8", "ctrl+g", "f9")
+        await pilot.pause()
+        said = " ".join(n.message for n in app._notifications)
+        assert "no checks" in said and "No hints" in said and "no solution" in said
+        await open_step(pilot, "alpha", 2)  # an exercise: all three are back
+        await pilot.pause(0.2)
+        assert {"Check", "Hint", "Solution"} <= set(_footer_descriptions(app))
+
+
+async def test_step_heading_says_when_the_step_counts_as_done():
+    # defect 13: "done" was recorded only when moving past a step, and nothing said so
+    app = app_for(engine=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_step(pilot, "alpha", 1)
+        heading = lambda: str(screen.query_one("#step-heading").render())  # noqa: E731
+        assert "done when you go on (ctrl+n)" in heading()
+        await open_step(pilot, "alpha", 2)
+        assert "done when its checks pass (F8)" in heading()
+
+
+async def test_hint_box_drops_the_next_hint_line_once_the_exercise_passed():
+    # defect 14: "(ctrl+g for the next hint)" stayed after "2/2 checks passed — step done!"
+    from tests.ui.ui_support import wait_until
+
+    app = app_for(engine=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_step(pilot, "alpha", 2)
+        hints = lambda: str(screen.query_one("#step-hints").render())  # noqa: E731
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert "ctrl+g for the next hint" in hints()
+        screen.set_code(screen.step.solution)
+        await pilot.pause()
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: "step done" in str(screen.query_one("#step-checks").render()),
+                         what="the checks to pass")
+        assert "Hint 1/2" in hints() and "ctrl+g" not in hints()
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert "Hint 2/2" in hints() and "ctrl+g" not in hints()

@@ -62,8 +62,10 @@ class IRPane(SearchablePane):
         self.render_view()
 
     def reset(self) -> None:
+        """A new step: nothing shown, and the diff mode off (it compares runs of one step only)."""
         super().reset()
         self.event = self.previous = None
+        self.diff = False
         self.render_view()
 
     # modes ------------------------------------------------------------------

@@ -225,6 +225,7 @@ class ResultsPanel(Widget):
         for tab in TABS:
             self.pane(tab).reset()
         self._hide_ptx()
+        self.show_tab("output")  # a new step opens on its output, not on the last step's tab
         self._summary()
         self._relabel()
 

@@ -120,6 +120,7 @@ On narrow terminals the footer shows only the main keys; all the keys below stil
 | **/**, **n**, **N** | search the pane, next / previous match |
 | **f** (IR, Assembly) | filtered to your function ⇄ the whole module |
 | **d** (IR, Assembly) | diff against the previous run (what the last option flip changed) |
+| **SIMD** / **≋** on a tab | the IR or assembly uses SIMD vector instructions (≋ on narrow screens) |
 | **e** / **g** (Errors) | full error text / go to the error's line in the editor |
 
 ## Editor

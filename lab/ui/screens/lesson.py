@@ -61,6 +61,7 @@ class LessonScreen(Screen):
         self._check_results: list[dict] = []
         self._expected_error: str | None = None
         self._header: tuple | None = None
+        self.passed = False
         self._fastmath_flags: str | None = None  # the custom fastmath set toggled off (restored on toggling on)
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -71,13 +72,16 @@ class LessonScreen(Screen):
         read = catalog.is_read(step)
         if action in ("run", "reset", "toggle_text", "focus") and read:
             return None
-        if action == "check" and not catalog.is_exercise(step):
-            return None
-        if action == "hint" and not getattr(step, "hints", None):
-            return None
-        if action == "solution" and not getattr(step, "solution", None):
-            return None
-        return True
+        return True  # check / hint / solution on a step without them: left out of the footer, and say why
+
+    def footer_hides(self, action: str) -> bool:
+        """Keys that do nothing on this step stay out of the footer (pressed anyway, they say why)."""
+        step = self.step
+        if step is None:
+            return False
+        return ((action == "check" and not catalog.is_exercise(step))
+                or (action == "hint" and not getattr(step, "hints", None))
+                or (action == "solution" and not getattr(step, "solution", None)))
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -139,6 +143,7 @@ class LessonScreen(Screen):
         app.progress.set_position(self.lesson.id, index)
         app.progress.mark_visited(self.lesson.id, step.id)
         self.hints_shown = 0
+        self.passed = False  # this exercise's checks passed since the step was opened
         self.job_id = None
         self._cancel_timers()
         self.workers.cancel_group(self, "run")
@@ -147,7 +152,10 @@ class LessonScreen(Screen):
         kind = "read" if read else ("exercise" if catalog.is_exercise(step) else "try it")
         self._header = (self.lesson.title, index + 1, len(steps), step.title, kind)
         self._show_header()
-        self.query_one(StepText).show_step(f"[b]{index + 1}. {escape(step.title)}[/b]", step.text)
+        done_when = ("done when its checks pass (F8)" if catalog.is_exercise(step)
+                     else "done when you go on (ctrl+n)")  # progress records it then, not before
+        self.query_one(StepText).show_step(f"[b]{index + 1}. {escape(step.title)}[/b]  [dim]{done_when}[/dim]",
+                                           step.text)
         self.query_one(StepText).show_locks({} if read else catalog.locks(step))
         self.set_class(True, "-show-text")
         self.results.clear()
@@ -419,6 +427,9 @@ class LessonScreen(Screen):
             self.status.job_note = f"✓ {checks_words(0, len(results))}{took}"
         passed = bool(done.get("ok")) and bool(results) and not failed_checks
         state = self.app.progress.record_attempt(self.lesson.id, self.step.id, passed)
+        self.passed = self.passed or passed
+        if passed and self.hints_shown:
+            self.query_one(StepText).show_hints(list(self.step.hints or []), self.hints_shown, passed=True)
         if passed:
             summary = (f"[green b]{checks_words(0, len(results)).capitalize()} — step done![/] "
                        "ctrl+n for the next step.")
@@ -467,7 +478,7 @@ class LessonScreen(Screen):
 
     def action_check(self) -> None:
         if self.step is None or not catalog.is_exercise(self.step):
-            self.notify("This step has no checks (it is not an exercise); F5 runs it.")
+            self.notify("This step has no checks (it is not an exercise): F5 runs it, ctrl+n goes on.")
             return
         self.save_draft()
         self.run_now(checks=True)
@@ -476,18 +487,18 @@ class LessonScreen(Screen):
     def action_hint(self) -> None:
         hints = list(getattr(self.step, "hints", None) or [])
         if not hints:
-            self.notify("No hints for this step.")
+            self.notify("No hints for this step: only exercises have hints.")
             return
         if self.hints_shown >= len(hints):
             self.notify("That was the last hint; F9 shows the solution.")
         self.hints_shown = min(len(hints), self.hints_shown + 1)
         self.set_class(True, "-show-text")
-        self.query_one(StepText).show_hints(hints, self.hints_shown)
+        self.query_one(StepText).show_hints(hints, self.hints_shown, passed=self.passed)
 
     def action_solution(self) -> None:
         solution = getattr(self.step, "solution", None)
         if not solution:
-            self.notify("This step has no solution to show.")
+            self.notify("This step has no solution to show: only exercises have one.")
             return
 
         def done(apply: bool | None) -> None:
