@@ -168,3 +168,36 @@ async def test_hint_box_drops_the_next_hint_line_once_the_exercise_passed():
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert "Hint 2/2" in hints() and "ctrl+g" not in hints()
+
+
+async def test_lesson_list_keeps_its_selection_after_help_and_shows_the_whole_description():
+    # defect 11: F1 then Esc jumped to lesson 12; the description was cut after 4 lines at 80x24
+    from textual.widgets import OptionList
+
+    from lab.lessons import builtin_lessons_dir
+    from tests.ui.test_curriculum_walk import screen_lines
+
+    app = app_for(engine=False, lesson_dirs=[builtin_lessons_dir()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.progress.set_position(app.catalog.lessons[-1].id, 0)  # the last lesson was opened before
+        await pilot.pause()
+        options = app.screen.query_one("#lessons", OptionList)
+        for lesson in app.catalog.lessons:  # every lesson's description fits, the longest too
+            await pilot.pause()
+            await pilot.pause()
+            shown = " ".join(" ".join(screen_lines(app)).split())
+            assert " ".join(str(lesson.summary).split())[-30:] in shown, lesson.id
+            assert not any(row.strip().startswith("new ") or row.strip() == "│ new" for row in screen_lines(app))
+            await pilot.press("down")
+        options.highlighted = 2
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert options.highlighted == 2
+        await pilot.press("enter")  # opening a lesson and coming back still highlights it
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert options.highlighted == 2

@@ -60,14 +60,21 @@ class LessonListScreen(Screen):
     def _row_width(self) -> int:
         """Cells for one row inside the list (its border and the body's padding taken off)."""
         options = self.query_one("#lessons", OptionList)
-        return (options.content_region.width or self.app.size.width - 8) - 1
+        # less the scrollbar, which short terminals need (a row one cell too long wrapped its tail)
+        return (options.content_region.width or self.app.size.width - 8) - 1 - options.styles.scrollbar_size_vertical
 
     def on_resize(self, event) -> None:
         if self.is_mounted and self.app.catalog.lessons:
             self.call_after_refresh(self.refill)
 
+    def on_screen_suspend(self) -> None:
+        self._last_seen = (self.app.progress.last_lesson, repr(self.app.progress.lessons.get(self.app.progress.last_lesson)))
+
     def on_screen_resume(self) -> None:
-        self.refill(follow_last=True)  # back from a lesson (maybe opened from the palette): highlight it
+        # back from a lesson (maybe opened from the palette): highlight it; back from F1 or a dialog
+        # (no lesson opened since): keep the learner's selection
+        now = (self.app.progress.last_lesson, repr(self.app.progress.lessons.get(self.app.progress.last_lesson)))
+        self.refill(follow_last=now != getattr(self, "_last_seen", None))
         self.app.refresh_status(self.query_one(StatusBar))
 
     def refill(self, follow_last: bool = False) -> None:
