@@ -201,3 +201,47 @@ async def test_lesson_list_keeps_its_selection_after_help_and_shows_the_whole_de
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert options.highlighted == 2
+
+
+async def test_80x24_keeps_the_f2_choice_zooms_the_results_and_keeps_tab_labels_stable():
+    # defect 12: every new step flipped back to the text; the results had 5-6 rows; labels changed form
+    app = app_for(engine=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "alpha", 1)
+        results = screen.results
+        assert screen.has_class("-show-text")
+        await pilot.press("f2")  # to the code
+        await pilot.pause()
+        labels = [results.tab_label(t) for t in ("output", "errors", "llvm", "asm")]
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not screen.has_class("-show-text") and screen.editor.has_focus  # the choice holds
+        results.begin("j1")
+        results.apply({"type": "error", "job": "j1", "etype": "TypingError", "stage": "compile",
+                       "summary": "\n".join(f"line {i} of a long error" for i in range(40))})
+        results.apply({"type": "llvm", "job": "j1", "text": "x", "vectorized": True,
+                       "vector_types": ["<2 x double>"]})
+        results.apply({"type": "done", "job": "j1", "ok": False})
+        await pilot.pause()
+        # same form (compact or full) with counts and SIMD marks as without them
+        assert [results.tab_label(t).split(" ")[0] for t in ("output", "errors", "llvm", "asm")] == \
+            [label.split(" ")[0] for label in labels]
+        before = results.region.height
+        await pilot.press("ctrl+f", "z")
+        await pilot.pause()
+        assert screen.has_class("-zoom") and results.region.height > before + 5
+        assert not screen.editor.display or screen.editor.region.height == 0
+        # one line per Down in the errors pane (it took four presses)
+        scroller = screen.focused
+        y = scroller.scroll_y
+        for step in range(1, 4):
+            await pilot.press("down")
+            await pilot.pause()
+            assert scroller.scroll_y == y + step
+        await pilot.press("z")
+        await pilot.pause()
+        assert not screen.has_class("-zoom") and results.region.height == before
+        await pilot.press("f2")  # back to the text; the next step opens on it
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert screen.has_class("-show-text")

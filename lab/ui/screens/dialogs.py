@@ -117,6 +117,7 @@ On narrow terminals the footer shows only the main keys; all the keys below stil
 | key | |
 |---|---|
 | **[ / ]** | previous / next tab |
+| **z** | zoom: the results take the height (the editor steps aside); **z** or **F3** gives it back |
 | **/**, **n**, **N** | search the pane, next / previous match |
 | **f** (IR, Assembly) | filtered to your function ⇄ the whole module |
 | **d** (IR, Assembly) | diff against the previous run (what the last option flip changed) |

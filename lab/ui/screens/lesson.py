@@ -62,6 +62,7 @@ class LessonScreen(Screen):
         self._expected_error: str | None = None
         self._header: tuple | None = None
         self.passed = False
+        self.text_choice: bool | None = None  # the learner's last F2 (text shown?); kept across steps
         self._fastmath_flags: str | None = None  # the custom fastmath set toggled off (restored on toggling on)
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -157,7 +158,8 @@ class LessonScreen(Screen):
         self.query_one(StepText).show_step(f"[b]{index + 1}. {escape(step.title)}[/b]  [dim]{done_when}[/dim]",
                                            step.text)
         self.query_one(StepText).show_locks({} if read else catalog.locks(step))
-        self.set_class(True, "-show-text")
+        self.set_class(read or self.text_choice is not False, "-show-text")
+        self.remove_class("-zoom")
         self.results.clear()
         self.results.remove_class("-edited")
         self.status.job_note = ""
@@ -179,7 +181,7 @@ class LessonScreen(Screen):
             bar.show(opts, self.target, force=True)
             self._fastmath_flags = opts.fastmath_flags if opts else None
             self.run_now()
-            if self.size.width >= NARROW_BELOW:
+            if self.size.width >= NARROW_BELOW or not self.has_class("-show-text"):
                 self.editor.focus()
             else:
                 self.query_one(StepText).focus()
@@ -219,6 +221,8 @@ class LessonScreen(Screen):
 
     def action_toggle_text(self) -> None:
         self.toggle_class("-show-text")
+        if not self.has_class("-read"):
+            self.text_choice = self.has_class("-show-text")
         if self.size.width < NARROW_BELOW:
             if self.has_class("-show-text") or self.has_class("-read"):
                 self.query_one(StepText).focus()
@@ -230,6 +234,8 @@ class LessonScreen(Screen):
             return
         if self.size.width < NARROW_BELOW:
             self.remove_class("-show-text")
+        if what != "results":
+            self.remove_class("-zoom")
         target = {"editor": "#editor", "options": "#options Checkbox", "results": "#results"}[what]
         widget = self.query(target).first()
         if what == "options":
@@ -454,6 +460,14 @@ class LessonScreen(Screen):
         if self.step is not None and not catalog.is_read(self.step) and self.job_id is None:
             self.run_now()
 
+    @on(ResultsPanel.Zoom)
+    def _zoom(self, event: ResultsPanel.Zoom) -> None:
+        """z in the results: they take the height (the editor and options step aside), z again gives it back."""
+        event.stop()
+        self.toggle_class("-zoom")
+        if self.has_class("-zoom") and self.size.width < NARROW_BELOW:
+            self.remove_class("-show-text")
+
     @on(ResultsPanel.JumpToLine)
     def _jump_to_line(self, event: ResultsPanel.JumpToLine) -> None:
         """Go to the error's line in the editor (the whole line selected so it stands out)."""
@@ -462,6 +476,7 @@ class LessonScreen(Screen):
             return
         if self.size.width < NARROW_BELOW:
             self.remove_class("-show-text")
+        self.remove_class("-zoom")
         lines = self.editor.document.line_count
         row = max(0, min(int(event.line) - 1, lines - 1))
         self.editor.focus()

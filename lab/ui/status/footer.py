@@ -13,6 +13,7 @@ DROP_ORDER = (
     "close_search",   # esc: the search box says it
     "prev_match",     # N: n is shown
     "prev_tab",       # [: ] is shown
+    "zoom",           # z: F1 lists it
     "to_list",        # ctrl+l: esc does it too
     "reset",
     "solution",
