@@ -320,7 +320,8 @@ async def test_status_line_keeps_the_draft_note_at_80_columns():
         await pilot.resize_terminal(160, 40)
         await pilot.pause(0.2)
         shown = str(screen.status.render())
-        assert "Numba 0.68.1" in shown and "CUDA simulator" in shown and "editing…" in shown
+        # the draft note, whichever it is by now (the 1 s draft save may land first on a busy box)
+        assert "Numba 0.68.1" in shown and "CUDA simulator" in shown and ("editing…" in shown or "saved" in shown)
 
 
 async def test_lesson_list_shows_where_to_resume_at_80x24():
