@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.color import Color
 from textual.widgets import TextArea
 
+from lab.ui.editor_pane.editor_themes import DARK, LIGHT, editor_themes
+
 
 class CodeEditor(TextArea):
     def __init__(self, **kwargs) -> None:
@@ -19,8 +21,14 @@ class CodeEditor(TextArea):
         self.error_row: int | None = None  # 0-based document line marked as the error's line
 
     def on_mount(self) -> None:
-        # syntax colours that suit the app theme (monokai on dark, github_light on the projector theme)
-        self.theme = "monokai" if self.app.current_theme.dark else "github_light"
+        # syntax colours that suit the app theme (monokai on dark, github_light on the projector theme),
+        # each text colour raised to >= 4.5:1; they follow the app's theme when it changes
+        for theme in editor_themes().values():
+            self.register_theme(theme)
+        self.watch(self.app, "theme", self._follow_app_theme)
+
+    def _follow_app_theme(self, _name: str) -> None:
+        self.theme = DARK if self.app.current_theme.dark else LIGHT
 
     def mark_error_line(self, line: int | None) -> None:
         """Mark 1-based `line` (None clears the mark)."""
