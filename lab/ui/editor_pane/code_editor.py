@@ -25,7 +25,8 @@ class CodeEditor(TextArea):
         # each text colour raised to >= 4.5:1; they follow the app's theme when it changes
         for theme in editor_themes().values():
             self.register_theme(theme)
-        self.watch(self.app, "theme", self._follow_app_theme)
+        self._follow_app_theme(self.app.theme)
+        self.watch(self.app, "theme", self._follow_app_theme, init=False)
 
     def _follow_app_theme(self, _name: str) -> None:
         self.theme = DARK if self.app.current_theme.dark else LIGHT

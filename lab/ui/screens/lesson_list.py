@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from lab.ui.status.follow_banner import FollowBanner
 from lab.ui.status.status_bar import StatusBar
 
+SHORT_BELOW = 30  # rows: below this the description is docked at the bottom and the list scrolls
 MARKS = {"done": ("✓", "green"), "in_progress": ("◐", "yellow"), "new": ("·", "")}
 WORDS = {"done": "done", "in_progress": "in progress", "new": "new"}
 
@@ -64,6 +65,7 @@ class LessonListScreen(Screen):
         return (options.content_region.width or self.app.size.width - 8) - 1 - options.styles.scrollbar_size_vertical
 
     def on_resize(self, event) -> None:
+        self.set_class(event.size.height < SHORT_BELOW, "-short")
         if self.is_mounted and self.app.catalog.lessons:
             self.call_after_refresh(self.refill)
 
