@@ -427,11 +427,18 @@ class LessonScreen(Screen):
             return
         results = self._check_results
         failed_checks = sum(1 for r in results if not r.get("passed"))
+        # passed: every check ran and passed, no unexpected error, not cut short. The engine's `ok` is
+        # not required: on a step whose starter expects an error, a solution without it is "not ok"
+        # there, and the exercise could never pass (what `numba-lab check` accepts, the lab accepts)
+        passed = bool(results) and not failed_checks and not errors and not done.get("cause")
         if failed_checks and not errors:
             self.status.job_note = f"✗ {checks_words(failed_checks, len(results))}{took}"
-        elif results and not errors and done.get("ok"):
+        elif passed:
             self.status.job_note = f"✓ {checks_words(0, len(results))}{took}"
-        passed = bool(done.get("ok")) and bool(results) and not failed_checks
+        elif not results and not errors:
+            # F8 with no check run (e.g. the starter stops at an error the step expects): not a ✓
+            what = f"{self._expected_error} before the checks" if self._expected_error else "the checks did not run"
+            self.status.job_note = f"✗ {what}{took}"
         state = self.app.progress.record_attempt(self.lesson.id, self.step.id, passed)
         self.passed = self.passed or passed
         if passed and self.hints_shown:
