@@ -76,6 +76,16 @@ class Options:
             changes["extra"] = tuple(pair for pair in self.extra if pair[0] != "fastmath")
         return replace(self, **changes)
 
+    @property
+    def fastmath_flags(self) -> str | None:
+        """The flag-set form's source text (fastmath={'reassoc'}), or None: the "custom" third state."""
+        return next((src for name, src in self.extra if name == "fastmath"), None)
+
+    def with_fastmath_flags(self, src: str) -> "Options":
+        """A copy with fastmath written as the flag set `src` (source text, kept verbatim)."""
+        return replace(self, fastmath=False,
+                       extra=tuple(p for p in self.extra if p[0] != "fastmath") + (("fastmath", src),))
+
     def to_json(self) -> dict:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d.update({k: {"expr": v.text} for k, v in d.items() if isinstance(v, Expr)})

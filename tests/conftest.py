@@ -15,3 +15,16 @@ def _isolated_lab_home(tmp_path_factory, monkeypatch):
     notices.reset()  # each test is a new session: nothing told yet
     yield home
     notices.reset()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--walk-lessons", default=None,
+                     help="lesson folder for tests/ui/test_curriculum_walk.py (default: the built-in lessons)")
+
+
+def pytest_configure(config):
+    import os
+
+    folder = config.getoption("--walk-lessons", default=None)
+    if folder:
+        os.environ["NUMBA_LAB_WALK_LESSONS"] = folder

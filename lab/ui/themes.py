@@ -26,6 +26,10 @@ LIGHT_THEME = Theme(
     dark=False,
     variables={
         "footer-key-foreground": "#0b4f9c",
+        # Textual derives these from the foreground at reduced strength: on white that came out
+        # near-white (the compile line was 1.1:1); fixed greys keep them >= 4.5:1 (WCAG AA)
+        "text-muted": "#505050",
+        "text-disabled": "#666666",
         "block-cursor-text-style": "bold",
     },
 )

@@ -10,6 +10,8 @@ from textual import events
 from textual.color import Color
 from textual.widgets import TextArea
 
+from lab.ui.editor_pane.editor_themes import DARK, LIGHT, editor_themes
+
 
 class CodeEditor(TextArea):
     def __init__(self, **kwargs) -> None:
@@ -22,8 +24,15 @@ class CodeEditor(TextArea):
         self.linked_row: int | None = None  # 0-based line the IR/asm line cursor came from
 
     def on_mount(self) -> None:
-        # syntax colours that suit the app theme (monokai on dark, github_light on the projector theme)
-        self.theme = "monokai" if self.app.current_theme.dark else "github_light"
+        # syntax colours that suit the app theme (monokai on dark, github_light on the projector theme),
+        # each text colour raised to >= 4.5:1; they follow the app's theme when it changes
+        for theme in editor_themes().values():
+            self.register_theme(theme)
+        self._follow_app_theme(self.app.theme)
+        self.watch(self.app, "theme", self._follow_app_theme, init=False)
+
+    def _follow_app_theme(self, _name: str) -> None:
+        self.theme = DARK if self.app.current_theme.dark else LIGHT
 
     async def _on_key(self, event: events.Key) -> None:
         """Apply the editor's own key bindings (backspace, delete, arrows, ctrl+w, undo, ...) here, in

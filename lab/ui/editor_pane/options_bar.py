@@ -48,11 +48,14 @@ _TIPS = {
 
 class OptionToggle(Checkbox):
     """A compact checkbox that shows its state as a character too (✓ / blank), not only by colour,
-    so it reads right in 256 colours, on projectors, and in screen captures."""
+    so it reads right in 256 colours, on projectors, and in screen captures. `custom` is a third
+    state for fastmath's flag-set form (fastmath={'reassoc'}): shown as ≈ and "(custom)"."""
+
+    custom = False
 
     @property
     def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual reads this class attribute)
-        return "✓" if self.value else " "
+        return "≈" if self.custom else ("✓" if self.value else " ")
 
 
 class TargetButton(RadioButton):
@@ -80,6 +83,7 @@ class OptionsBar(Widget):
         self._locks: dict[str, str] = {}
         self._decorator = "jit"
         self._by_code: dict[str, str] = {}  # option -> its expression, for options written as code
+        self._shown_target = "cpu"  # the target show() last set (its RadioSet.Changed echo is ignored)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="toggles"):
@@ -109,6 +113,8 @@ class OptionsBar(Widget):
         self.query_one("#opt-signature", Input).placeholder = SIG_EXAMPLES.get(decorator, SIG_EXAMPLE)
         note = self.query_one("#lock-note", Static)
         names = [name for name in BOOL_TOGGLES + ("signature",) if locks.get(name)]
+        if locks.get("target"):
+            names.append(f"target ({' / '.join(TARGET_LABELS[t] for t in targets if t in TARGET_LABELS)} only)")
         note.update(f"locked here: {', '.join(names)} (why: see the step text)" if names else "")
         note.set_class(not names, "-empty")
 
@@ -136,8 +142,10 @@ class OptionsBar(Widget):
             widget.tooltip = _TIPS[name]
 
     # ------------------------------------------------------------ show values (no messages)
-    def show(self, opts: Options | None, target: str) -> None:
-        """Move the toggles to `opts` without posting Toggled (editor -> toggles direction)."""
+    def show(self, opts: Options | None, target: str, force: bool = False) -> None:
+        """Move the toggles to `opts` without posting Toggled (editor -> toggles direction).
+        The signature box is left alone while the learner types in it, unless `force` (a whole new
+        text: step opened, reset, solution applied)."""
         self.set_class(opts is None, "-unreadable")
         if opts is not None:
             values = {
@@ -155,6 +163,14 @@ class OptionsBar(Widget):
                 self._by_code = by_code
                 for name in changed:
                     self._set_state(name)
+            flags = opts.fastmath_flags
+            values["fastmath"] = values["fastmath"] or flags is not None
+            fast = self.query_one("#opt-fastmath", OptionToggle)
+            if fast.custom != (flags is not None):
+                fast.custom = flags is not None
+                fast.label = "fastmath (custom)" if flags is not None else "fastmath"
+            if flags is not None and not fast.disabled:
+                fast.tooltip = line(f"fastmath={flags}: a set of LLVM fast-math flags (custom); space turns it off")
             for name, value in values.items():
                 if name in by_code:
                     value = False  # shown by the label "set by code", not as ticked
@@ -164,18 +180,15 @@ class OptionsBar(Widget):
                         box.value = value
             sig = self.query_one("#opt-signature", Input)
             text = opts.signature or ""
-            if sig.value != text and not sig.has_focus:
+            if sig.value != text and (force or not sig.has_focus):
                 with sig.prevent(Input.Changed):
                     sig.value = text
-        radios = self.query_one("#target", RadioSet)
-        for key in TARGET_LABELS:
-            button = self.query_one(f"#target-{key}", RadioButton)
-            want = key == target
-            if button.value != want:
-                # set quietly (no Changed, so no rewrite loop); exactly one button stays on
-                with radios.prevent(RadioSet.Changed), button.prevent(RadioButton.Changed):
-                    button.value = want
-        radios._pressed_button = self.query_one(f"#target-{target}", RadioButton)
+        # through the RadioSet's public path (it keeps its pressed and highlighted button in step);
+        # the RadioSet.Changed that comes back for this target is ignored in _target
+        self._shown_target = target
+        button = self.query_one(f"#target-{target}", RadioButton)
+        if not button.value:
+            button.value = True
 
     def value_of(self, name: str):
         if name == "signature":
@@ -202,4 +215,14 @@ class OptionsBar(Widget):
     def _target(self, event: RadioSet.Changed) -> None:
         event.stop()
         key = (event.pressed.id or "").removeprefix("target-")
+        if key == self._shown_target:
+            return  # show() moved it (or it was already the target): nothing to rewrite
+        if event.pressed.disabled:  # never silently pick a target the step does not use
+            self.notify(f"{TARGET_LABELS.get(key, key)} is not used in this step.", severity="warning")
+            self.show_target_again()
+            return
+        self._shown_target = key
         self.post_message(self.TargetPicked(key))
+
+    def show_target_again(self) -> None:
+        self.query_one(f"#target-{self._shown_target}", RadioButton).value = True

@@ -55,14 +55,15 @@ class StepText(VerticalScroll, can_focus=True):
         widget.update(lines([("Locked in this step", "b"), *rows]) if rows else "")
         widget.set_class(not rows, "-empty")
 
-    def show_hints(self, hints: list[str], revealed: int) -> None:
+    def show_hints(self, hints: list[str], revealed: int, passed: bool = False) -> None:
+        """The first `revealed` hints; "ctrl+g for the next" only while the exercise is not passed yet."""
         widget = self.query_one("#step-hints", Static)
         if not revealed:
             widget.update("")
             widget.set_class(True, "-empty")
             return
         rows = [line((f"Hint {i + 1}/{len(hints)}", "b"), "  ", inline_code(h)) for i, h in enumerate(hints[:revealed])]
-        if revealed < len(hints):
+        if revealed < len(hints) and not passed:
             rows.append(("(ctrl+g for the next hint)", "dim"))
         widget.update(lines(rows))
         widget.set_class(False, "-empty")

@@ -116,9 +116,11 @@ class IRPane(SearchablePane):
         self.render_view()
 
     def reset(self) -> None:
+        """A new step: nothing shown, and the diff mode off (it compares runs of one step only)."""
         super().reset()
         self.event = self.previous = None
         self.linemap = None
+        self.diff = False
         self.render_view()
 
     def set_line_map(self, lines: list | None, exact: bool, source: dict, note: str = "") -> None:

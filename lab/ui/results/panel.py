@@ -56,7 +56,11 @@ class ResultsPanel(Widget):
     BINDINGS = [
         Binding("right_square_bracket", "next_tab", "Next tab"),
         Binding("left_square_bracket", "prev_tab", "Prev tab"),
+        Binding("z", "zoom", "Zoom"),
     ]
+
+    class Zoom(Message):
+        """The learner asked for the results to take the height (z), or to give it back."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
@@ -155,7 +159,11 @@ class ResultsPanel(Widget):
         """Tab labels carry counts; empty tabs are dimmed and stale ones italic (results.tcss)."""
         shown = self._visible_tabs()
         parts = {t: dict(count=self._tab_count(t), simd=t in ("llvm", "asm") and self.pane(t).simd) for t in shown}
-        width = sum(len(tab_label(t, compact=False, **parts[t])) + 2 for t in shown)  # + Tab padding
+        # full or compact is decided on the longest the labels get (counts, SIMD marks), so the labels
+        # do not change form (and the tab row its length) from one step or run to the next
+        widest = {"errors": dict(count="99"), "checks": dict(count="9/9"), "parallel": dict(count="9"),
+                  "llvm": dict(simd=True), "asm": dict(simd=True)}
+        width = sum(len(tab_label(t, compact=False, **widest.get(t, {}))) + 2 for t in shown)  # + Tab padding
         compact = self.size.width < max(COMPACT_BELOW, width)
         tabs = self.tabs
         for tab in TABS:
@@ -231,6 +239,7 @@ class ResultsPanel(Widget):
         for tab in TABS:
             self.pane(tab).reset()
         self._hide_ptx()
+        self.show_tab("output")  # a new step opens on its output, not on the last step's tab
         self._summary()
         self._relabel()
 
@@ -368,6 +377,9 @@ class ResultsPanel(Widget):
     def action_next_tab(self) -> None:
         tabs = self._visible_tabs()
         self.show_tab(tabs[(tabs.index(self.active_tab) + 1) % len(tabs)])
+
+    def action_zoom(self) -> None:
+        self.post_message(self.Zoom())
 
     def action_prev_tab(self) -> None:
         tabs = self._visible_tabs()

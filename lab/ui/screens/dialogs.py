@@ -118,11 +118,13 @@ On narrow terminals the footer shows only the main keys; all the keys below stil
 | key | |
 |---|---|
 | **[ / ]** | previous / next tab |
+| **z** | zoom: the results take the height (the editor steps aside); **z** or **F3** gives it back |
 | **/**, **n**, **N** | search the pane, next / previous match |
 | **f** (IR, Assembly) | filtered to your function ⇄ the whole module |
 | **d** (IR, Assembly) | diff against the previous run (what the last option flip changed) |
 | **↑ / ↓** (IR, Assembly) | line cursor: its source line is tinted in the editor; the editor's line tints the IR/asm lines it became |
 | **l** (IR, Assembly) | write the source line as a comment above each block of code |
+| **SIMD** / **≋** on a tab | the IR or assembly uses SIMD vector instructions (≋ on narrow screens) |
 | **e** / **g** (Errors) | full error text / go to the error's line in the editor |
 
 ## Editor

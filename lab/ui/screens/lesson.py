@@ -65,6 +65,9 @@ class LessonScreen(Screen):
         self._check_results: list[dict] = []
         self._expected_error: str | None = None
         self._header: tuple | None = None
+        self.passed = False
+        self.text_choice: bool | None = None  # the learner's last F2 (text shown?); kept across steps
+        self._fastmath_flags: str | None = None  # the custom fastmath set toggled off (restored on toggling on)
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Keys that do nothing on this step are shown dimmed in the footer (None = disabled)."""
@@ -74,13 +77,16 @@ class LessonScreen(Screen):
         read = catalog.is_read(step)
         if action in ("run", "reset", "toggle_text", "focus") and read:
             return None
-        if action == "check" and not catalog.is_exercise(step):
-            return None
-        if action == "hint" and not getattr(step, "hints", None):
-            return None
-        if action == "solution" and not getattr(step, "solution", None):
-            return None
-        return True
+        return True  # check / hint / solution on a step without them: left out of the footer, and say why
+
+    def footer_hides(self, action: str) -> bool:
+        """Keys that do nothing on this step stay out of the footer (pressed anyway, they say why)."""
+        step = self.step
+        if step is None:
+            return False
+        return ((action == "check" and not catalog.is_exercise(step))
+                or (action == "hint" and not getattr(step, "hints", None))
+                or (action == "solution" and not getattr(step, "solution", None)))
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -142,6 +148,7 @@ class LessonScreen(Screen):
         app.progress.set_position(self.lesson.id, index)
         app.progress.mark_visited(self.lesson.id, step.id)
         self.hints_shown = 0
+        self.passed = False  # this exercise's checks passed since the step was opened
         self.job_id = None
         self._cancel_timers()
         self.workers.cancel_group(self, "run")
@@ -150,9 +157,13 @@ class LessonScreen(Screen):
         kind = "read" if read else ("exercise" if catalog.is_exercise(step) else "try it")
         self._header = (self.lesson.title, index + 1, len(steps), step.title, kind)
         self._show_header()
-        self.query_one(StepText).show_step(line((f"{index + 1}. {step.title}", "b")), step.text)
+        done_when = ("done when its checks pass (F8)" if catalog.is_exercise(step)
+                     else "done when you go on (ctrl+n)")  # progress records it then, not before
+        self.query_one(StepText).show_step(line((f"{index + 1}. {step.title}", "b"), "  ", (done_when, "dim")),
+                                           step.text)
         self.query_one(StepText).show_locks({} if read else catalog.locks(step))
-        self.set_class(True, "-show-text")
+        self.set_class(read or self.text_choice is not False, "-show-text")
+        self.remove_class("-zoom")
         self.results.clear()
         self.results.remove_class("-edited")
         self.status.job_note = ""
@@ -174,9 +185,10 @@ class LessonScreen(Screen):
             bar = self.query_one(OptionsBar)
             decorator = opts.decorator if opts else decorator_for_kind(step.kind)
             bar.configure(decorator, catalog.locks(step), allowed)
-            bar.show(opts, self.target)
+            bar.show(opts, self.target, force=True)
+            self._fastmath_flags = opts.fastmath_flags if opts else None
             self.run_now()
-            if self.size.width >= NARROW_BELOW:
+            if self.size.width >= NARROW_BELOW or not self.has_class("-show-text"):
                 self.editor.focus()
             else:
                 self.query_one(StepText).focus()
@@ -216,6 +228,8 @@ class LessonScreen(Screen):
 
     def action_toggle_text(self) -> None:
         self.toggle_class("-show-text")
+        if not self.has_class("-read"):
+            self.text_choice = self.has_class("-show-text")
         if self.size.width < NARROW_BELOW:
             if self.has_class("-show-text") or self.has_class("-read"):
                 self.query_one(StepText).focus()
@@ -227,6 +241,8 @@ class LessonScreen(Screen):
             return
         if self.size.width < NARROW_BELOW:
             self.remove_class("-show-text")
+        if what != "results":
+            self.remove_class("-zoom")
         target = {"editor": "#editor", "options": "#options Checkbox", "results": "#results"}[what]
         widget = self.query(target).first()
         if what == "options":
@@ -293,6 +309,11 @@ class LessonScreen(Screen):
             self.query_one(OptionsBar).show(None, self.target)
             return
         new = opts.with_toggle(event.name, event.value)
+        if event.name == "fastmath":  # the custom flag set is kept: off, then on again, gives it back
+            if opts.fastmath_flags is not None:
+                self._fastmath_flags = opts.fastmath_flags
+            elif event.value and self._fastmath_flags:
+                new = opts.with_fastmath_flags(self._fastmath_flags)
         if event.name == "forceobj" and event.value:
             new = new.with_toggle("nopython", None)
         if event.name == "nopython" and event.value:
@@ -424,13 +445,23 @@ class LessonScreen(Screen):
             return self.app.report_run(self.lesson, self.step, errors, None)
         results = self._check_results
         failed_checks = sum(1 for r in results if not r.get("passed"))
+        # passed: every check ran and passed, no unexpected error, not cut short. The engine's `ok` is
+        # not required: on a step whose starter expects an error, a solution without it is "not ok"
+        # there, and the exercise could never pass (what `numba-lab check` accepts, the lab accepts)
+        passed = bool(results) and not failed_checks and not errors and not done.get("cause")
         if failed_checks and not errors:
             self.status.job_note = f"✗ {checks_words(failed_checks, len(results))}{took}"
-        elif results and not errors and done.get("ok"):
+        elif passed:
             self.status.job_note = f"✓ {checks_words(0, len(results))}{took}"
-        passed = bool(done.get("ok")) and bool(results) and not failed_checks
+        elif not results and not errors:
+            # F8 with no check run (e.g. the starter stops at an error the step expects): not a ✓
+            what = f"{self._expected_error} before the checks" if self._expected_error else "the checks did not run"
+            self.status.job_note = f"✗ {what}{took}"
         state = self.app.progress.record_attempt(self.lesson.id, self.step.id, passed)
         self.app.report_run(self.lesson, self.step, errors, passed)
+        self.passed = self.passed or passed
+        if passed and self.hints_shown:
+            self.query_one(StepText).show_hints(list(self.step.hints or []), self.hints_shown, passed=True)
         if passed:
             summary = line((f"{checks_words(0, len(results)).capitalize()} — step done!", "green b"),
                            " ctrl+n for the next step.")
@@ -471,6 +502,14 @@ class LessonScreen(Screen):
         event.stop()
         self.editor.mark_linked_line(event.line)
 
+    @on(ResultsPanel.Zoom)
+    def _zoom(self, event: ResultsPanel.Zoom) -> None:
+        """z in the results: they take the height (the editor and options step aside), z again gives it back."""
+        event.stop()
+        self.toggle_class("-zoom")
+        if self.has_class("-zoom") and self.size.width < NARROW_BELOW:
+            self.remove_class("-show-text")
+
     @on(ResultsPanel.JumpToLine)
     def _jump_to_line(self, event: ResultsPanel.JumpToLine) -> None:
         """Go to the error's line in the editor (the whole line selected so it stands out)."""
@@ -479,6 +518,7 @@ class LessonScreen(Screen):
             return
         if self.size.width < NARROW_BELOW:
             self.remove_class("-show-text")
+        self.remove_class("-zoom")
         lines = self.editor.document.line_count
         row = max(0, min(int(event.line) - 1, lines - 1))
         self.editor.focus()
@@ -495,7 +535,7 @@ class LessonScreen(Screen):
 
     def action_check(self) -> None:
         if self.step is None or not catalog.is_exercise(self.step):
-            self.notify("This step has no checks (it is not an exercise); F5 runs it.")
+            self.notify("This step has no checks (it is not an exercise): F5 runs it, ctrl+n goes on.")
             return
         self.save_draft()
         self.run_now(checks=True)
@@ -504,18 +544,18 @@ class LessonScreen(Screen):
     def action_hint(self) -> None:
         hints = list(getattr(self.step, "hints", None) or [])
         if not hints:
-            self.notify("No hints for this step.")
+            self.notify("No hints for this step: only exercises have hints.")
             return
         if self.hints_shown >= len(hints):
             self.notify("That was the last hint; F9 shows the solution.")
         self.hints_shown = min(len(hints), self.hints_shown + 1)
         self.set_class(True, "-show-text")
-        self.query_one(StepText).show_hints(hints, self.hints_shown)
+        self.query_one(StepText).show_hints(hints, self.hints_shown, passed=self.passed)
 
     def action_solution(self) -> None:
         solution = getattr(self.step, "solution", None)
         if not solution:
-            self.notify("This step has no solution to show.")
+            self.notify("This step has no solution to show: only exercises have one.")
             return
 
         def done(apply: bool | None) -> None:
@@ -544,6 +584,9 @@ class LessonScreen(Screen):
         """Replace the whole editor text as one undoable edit, then sync and re-run."""
         doc_end = self.editor.document.end
         self.editor.replace(text, (0, 0), doc_end)  # posts Changed -> _edited -> after_change
+        opts = self._read_options(text)
+        self.target = target_of(opts, self.target)
+        self.query_one(OptionsBar).show(opts, self.target, force=True)  # the signature box too, even if focused
 
 
 def header_line(lesson: str, number: int, total: int, step: str, kind: str, width: int) -> Content:

@@ -16,6 +16,7 @@ from lab.ui.screens.one_line_options import OneLineOptionList
 from lab.ui.status.follow_banner import FollowBanner
 from lab.ui.status.status_bar import StatusBar
 
+SHORT_BELOW = 30  # rows: below this the description is docked at the bottom and the list scrolls
 MARKS = {"done": ("✓", "green"), "in_progress": ("◐", "yellow"), "new": ("·", "")}
 WORDS = {"done": "done", "in_progress": "in progress", "new": "new"}
 
@@ -61,14 +62,22 @@ class LessonListScreen(Screen):
     def _row_width(self) -> int:
         """Cells for one row inside the list (its border and the body's padding taken off)."""
         options = self.query_one("#lessons", OptionList)
-        return (options.content_region.width or self.app.size.width - 8) - 1
+        # less the scrollbar, which short terminals need (a row one cell too long wrapped its tail)
+        return (options.content_region.width or self.app.size.width - 8) - 1 - options.styles.scrollbar_size_vertical
 
     def on_resize(self, event) -> None:
+        self.set_class(event.size.height < SHORT_BELOW, "-short")
         if self.is_mounted and self.app.catalog.lessons:
             self.call_after_refresh(self.refill)
 
+    def on_screen_suspend(self) -> None:
+        self._last_seen = (self.app.progress.last_lesson, repr(self.app.progress.lessons.get(self.app.progress.last_lesson)))
+
     def on_screen_resume(self) -> None:
-        self.refill(follow_last=True)  # back from a lesson (maybe opened from the palette): highlight it
+        # back from a lesson (maybe opened from the palette): highlight it; back from F1 or a dialog
+        # (no lesson opened since): keep the learner's selection
+        now = (self.app.progress.last_lesson, repr(self.app.progress.lessons.get(self.app.progress.last_lesson)))
+        self.refill(follow_last=now != getattr(self, "_last_seen", None))
         self.app.refresh_status(self.query_one(StatusBar))
 
     def refill(self, follow_last: bool = False) -> None:

@@ -4,8 +4,9 @@ among them) are never cut off at the edge. Every key left out stays listed in th
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 # actions left out first when the line is too narrow (first in this list = first to go)
 DROP_ORDER = (
@@ -13,6 +14,7 @@ DROP_ORDER = (
     "toggle_lines",   # l: listed in F1
     "prev_match",     # N: n is shown
     "prev_tab",       # [: ] is shown
+    "zoom",           # z: F1 lists it
     "to_list",        # ctrl+l: esc does it too
     "reset",
     "solution",
@@ -52,6 +54,37 @@ def fit_keys(keys: list[tuple[str, str, str, bool]], width: int) -> list[tuple[s
     return kept
 
 
+class FooterKey(Widget):
+    """One key in the footer ("f5 Run"), built on public Textual APIs only (Textual's own FooterKey
+    lives in a private module). Named FooterKey so Footer's layout rules apply; styles in app.tcss."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"footer-key--key", "footer-key--description"}
+
+    def __init__(self, key: str, key_display: str, description: str, action: str, *,
+                 disabled: bool = False, tooltip: str = "", classes: str = "") -> None:
+        self.key, self.key_display, self.description, self.action = key, key_display, description, action
+        self.dimmed = disabled
+        super().__init__(classes=(classes + " -disabled") if disabled else classes)
+        self.shrink = False
+        if tooltip:
+            self.tooltip = tooltip
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("footer-key--key")
+        text = Text(self.key_display, style=key_style)
+        if self.description:
+            text.append(" " + self.description, style=self.get_component_rich_style("footer-key--description"))
+        text.stylize_before(self.rich_style)
+        return text
+
+    def on_mouse_down(self) -> None:
+        if self.dimmed:
+            self.app.bell()
+        else:
+            self.app.simulate_key(self.key)
+
+
 class LabFooter(Footer):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("compact", True)
@@ -59,11 +92,14 @@ class LabFooter(Footer):
         self._fitted_width = 0
 
     def compose(self):
-        if not self._bindings_ready:
+        if not self.is_attached:
             return
         active = self.screen.active_bindings
+        hidden = getattr(self.screen, "footer_hides", None)  # keys a screen answers but does not offer here
         seen: dict[str, tuple] = {}
         for _, binding, enabled, tooltip in active.values():
+            if hidden is not None and hidden(binding.action):
+                continue
             if binding.show and binding.action not in seen:
                 seen[binding.action] = (binding, enabled, tooltip)
         palette = None
@@ -79,7 +115,7 @@ class LabFooter(Footer):
             binding, enabled, tooltip = seen[action]
             yield FooterKey(binding.key, key_display, description,
                             binding.action, disabled=not enabled,
-                            tooltip=tooltip or binding.description).data_bind(compact=Footer.compact)
+                            tooltip=tooltip or binding.description)
         if palette is not None:
             _node, binding, enabled, tooltip = palette
             yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
@@ -87,5 +123,5 @@ class LabFooter(Footer):
                             tooltip=binding.tooltip or binding.description)
 
     def on_resize(self, event) -> None:
-        if event.size.width != self._fitted_width and self._bindings_ready:
+        if event.size.width != self._fitted_width and self.is_mounted:
             self.call_after_refresh(self.recompose)
