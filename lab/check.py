@@ -93,10 +93,12 @@ def _verdict(step: Step, index: int, out: RunOutcome) -> str:
     """What one wrong fix's run came to, in a few words: the first failed check, the error, or 'passes'."""
     if out.failed_checks:
         return "rejected by " + ", ".join(repr(c.get("name")) for c in out.failed_checks)
-    if out.unexpected:
-        return "rejected: " + _err_text(step, f"wrong_fixes[{index}]", out.unexpected[0])
+    if out.errors:  # the step's expect_error too: it stops the run before the checks
+        return "rejected: " + _err_text(step, f"wrong_fixes[{index}]", out.errors[0])
     if out.done is not None and out.done.get("cause"):
         return f"rejected: ended early ({out.done['cause']})"
+    if not out.checks:
+        return "rejected: no check ran"
     return "passes every check"
 
 
