@@ -191,14 +191,14 @@ class Prover:
                 continue
             out = await self._run(lesson, step, step.code, target, checks=step.is_exercise and target == step.targets[0])
             p = self._starter_problem(step, out, target)
-            if p:
-                problems.append(p)
-            elif target == step.targets[0]:
+            if not p and target == step.targets[0]:
                 unfilled = sorted({n for n, _, _ in find_placeholders(step.text)
                                    if n in PLACEHOLDERS and n not in out.facts})
                 if unfilled:
                     warnings.append("the starter's run does not report " + ", ".join(
                         "{{" + n + "}}" for n in unfilled) + " (the text shows it unfilled)")
+            if p:
+                problems.append(p)
             elif step.is_exercise and target == step.targets[0] and out.checks and not out.failed_checks \
                     and not out.unexpected:
                 starter_passes_checks = True
