@@ -38,6 +38,7 @@ class StepResult:
     seconds: float = 0.0
     wrong_fixes: int = 0  # wrong fixes run
     wrong_fixes_passing: int = 0  # of those, how many passed every check (each one a problem)
+    wrong_fix_verdicts: list[str] = field(default_factory=list)  # what rejected each wrong fix (--json)
     file: str = ""
     line: int = 0
     problems: list[str] = field(default_factory=list)
@@ -86,6 +87,19 @@ def _err_text(step: Step, field_name: str, e: dict) -> str:
     if e.get("line") and e.get("stage") in ("syntax", "import", "compile", "run"):
         text += f" (code line {e['line']}, yaml line {step.yaml_line(field_name, e['line'])})"
     return text
+
+
+def _verdict(step: Step, index: int, out: RunOutcome) -> str:
+    """What one wrong fix's run came to, in a few words: the first failed check, the error, or 'passes'."""
+    if out.failed_checks:
+        return "rejected by " + ", ".join(repr(c.get("name")) for c in out.failed_checks)
+    if out.errors:  # the step's expect_error too: it stops the run before the checks
+        return "rejected: " + _err_text(step, f"wrong_fixes[{index}]", out.errors[0])
+    if out.done is not None and out.done.get("cause"):
+        return f"rejected: ended early ({out.done['cause']})"
+    if not out.checks:
+        return "rejected: no check ran"
+    return "passes every check"
 
 
 def _only_filter(only: list[str], lessons_opt: list[str]):
@@ -156,6 +170,7 @@ class Prover:
                                 f"(yaml line {step.yaml_line(f'wrong_fixes[{n - 1}]', None)})")
             else:
                 rejected += 1
+            res.wrong_fix_verdicts.append(f"wrong fix {n}: " + _verdict(step, n - 1, out))
         return rejected
 
     async def prove(self, lesson: Lesson, step: Step) -> StepResult:
@@ -176,16 +191,17 @@ class Prover:
                 continue
             out = await self._run(lesson, step, step.code, target, checks=step.is_exercise and target == step.targets[0])
             p = self._starter_problem(step, out, target)
-            if p:
-                problems.append(p)
-            elif target == step.targets[0]:
+            if not p and target == step.targets[0]:
                 unfilled = sorted({n for n, _, _ in find_placeholders(step.text)
                                    if n in PLACEHOLDERS and n not in out.facts})
                 if unfilled:
                     warnings.append("the starter's run does not report " + ", ".join(
                         "{{" + n + "}}" for n in unfilled) + " (the text shows it unfilled)")
-                if step.is_exercise and out.checks and not out.failed_checks and not out.unexpected:
-                    starter_passes_checks = True
+            if p:
+                problems.append(p)
+            elif step.is_exercise and target == step.targets[0] and out.checks and not out.failed_checks \
+                    and not out.unexpected:
+                starter_passes_checks = True
         if not problems:
             details.append("starter fails as expected" if step.expect_error else "starter ok")
         if step.is_exercise:
@@ -283,6 +299,9 @@ def main(args) -> int:
         def show(r: StepResult) -> None:
             if not as_json and (not quiet or r.status in ("FAIL", "WARN")):
                 print(r.line_text(), file=out, flush=True)
+                if not quiet:
+                    for verdict in r.wrong_fix_verdicts:
+                        print(f"    {verdict}", file=out, flush=True)
 
         results = asyncio.run(prove_all(lessons, keep, cuda=getattr(args, "cuda", "auto") or "auto",
                                         no_speed=bool(getattr(args, "no_speed", False)), on_result=show))

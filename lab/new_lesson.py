@@ -47,6 +47,9 @@ steps:
     text: |
       `sum_squares` is a plain loop with `@jit` on top. The first call compiles it for the
       argument types (`float64[::1]` here); look at the **Types** pane to see them.
+
+      Never write this machine's facts into the text: placeholders show what the run saw.
+      Compiled in {{{{compile_ms}}}} ms for a CPU LLVM calls `{{{{cpu}}}}`; {{{{speedup}}}} faster than Python.
     code: |
       import numpy as np
       from numba import jit

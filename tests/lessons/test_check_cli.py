@@ -235,6 +235,9 @@ def test_wrong_fix_that_passes_the_checks_is_a_failure_with_its_why(tmp_path):
         "wrong fix 1 passes the checks: Returning a constant that only fits the one call the checks make. "
         "(yaml line 26)"]
     assert step["wrong_fixes"] == 3 and step["wrong_fixes_passing"] == 1
+    v = step["wrong_fix_verdicts"]
+    assert v[0] == "wrong fix 1: passes every check" and v[1] == "wrong fix 2: rejected by 'nopython'"
+    assert v[2].startswith("wrong fix 3: rejected: NameError") or v[2].startswith("wrong fix 3: rejected: TypingError")
     assert report["summary"]["wrong_fixes"] == 3 and report["summary"]["wrong_fixes_passing"] == 1
 
 
@@ -244,6 +247,7 @@ def test_wrong_fixes_all_rejected_pass_and_count_in_the_summary(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "solution 2/2 checks, 3/3 wrong fix(es) rejected" in out.stdout
     assert "3 of 3 wrong fix(es) rejected" in out.stdout.splitlines()[-1]
+    assert "    wrong fix 2: rejected by 'nopython'" in out.stdout.splitlines()
 
 
 def test_wrong_fix_syntax_error_is_reported_at_its_yaml_line(tmp_path):
