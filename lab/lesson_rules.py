@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lab.lesson_model import Lesson, Step
 from lab.lesson_yaml import LessonError, code_position, dotted, locate
-from lab.options import TOGGLES, Options, OptionsError, options_from_source
+from lab.options import BOOL_TOGGLES, TOGGLES, Options, OptionsError, is_expr, options_from_source
 from lab.placeholders import PLACEHOLDERS, find as find_placeholders
 
 LOCK_KEYS = (*TOGGLES, "target")
@@ -87,6 +87,11 @@ def _code_rules(path, step: Step, base, field: str, source: str, data, text, at,
         if step.kind in DECORATED_KINDS:
             try:
                 found = options_from_source(source, step.entry)
+                by_code = [f"{name}={getattr(found, name)}" for name in BOOL_TOGGLES
+                           if found is not None and is_expr(getattr(found, name))]
+                if by_code:  # runs fine in the lab, but a lesson's options bar must be able to flip it
+                    raise OptionsError(f"{', '.join(by_code)} is set by an expression; a lesson needs literal "
+                                       "values (True/False) so the options bar can edit them")
                 if found is None and field == "code":
                     fn = defs[0]
                     line, col = code_position(data, loc, fn.lineno, fn.col_offset + 1, text)
