@@ -73,8 +73,8 @@ class Recorder:
         self.events: dict[str, list[dict]] = {}
         real = runner.run
 
-        async def run(job):
-            async for event in real(job):
+        async def run(job, **kw):  # the lab passes use_cache=...
+            async for event in real(job, **kw):
                 self.events.setdefault(event.get("job"), []).append(event)
                 yield event
 
@@ -88,7 +88,10 @@ async def until(pilot, condition, what: str) -> None:
         assert pilot.app.is_running, f"the app stopped while waiting for {what}"
         if loop.time() > deadline:
             raise AssertionError(f"hung: no {what} after {HANG_GUARD_S:.0f} s")
-        await pilot.pause(0.05)
+        # a plain sleep lets the app (same event loop) work; pilot.pause() would also force a full
+        # repaint and a message round-trip through every widget, 20 times a second while a job runs
+        await asyncio.sleep(0.05)
+    await pilot.pause()  # then let the screen settle once before the caller looks at it
 
 
 def _run_finished(screen) -> bool:
