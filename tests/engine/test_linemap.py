@@ -14,29 +14,10 @@ from lab.engine.protocol import Job
 
 from engine_support import collect, one
 
-AXPY = """import numpy as np
-from numba import njit
+from tests.benchmarks.linemap import AXPY, PSUM  # the kernels the line-map benchmark measures
 
-
-@njit
-def axpy(x, y, out):
-    for i in range(x.size):
-        out[i] = 2.5 * x[i] * y[i] + y[i]
-    return out
-"""
 BODY = 8  # the line of the loop body in AXPY
 
-PSUM = """import numpy as np
-from numba import njit, prange
-
-
-@njit(parallel=True)
-def psum(x):
-    s = 0.0
-    for i in prange(x.size):
-        s += x[i] * x[i]
-    return s
-"""
 PRANGE, PBODY = 8, 9
 
 
