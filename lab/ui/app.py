@@ -232,16 +232,13 @@ class LabApp(App):
 
     def _poll_class(self) -> None:
         """Presenter with --class: 'N of M learners on this step' in the banner."""
-        text = self.class_hook.presenter_text(self.follow.presenter.last if self.follow.presenter else None)
-        if text is None or text == self.follow_text:
-            return
-        self.follow_text = text
-        for screen in self.screen_stack:
-            for banner in screen.query("FollowBanner"):
-                banner.show_text(text)
+        self._show_banner(self.class_hook.presenter_text(self.follow.presenter.last if self.follow.presenter else None))
 
     def _poll_follow(self) -> None:
-        text = self.follow.poll()
+        self._show_banner(self.follow.poll())
+
+    def _show_banner(self, text: str | None) -> None:
+        """New banner text (None: nothing new) on every screen's FollowBanner."""
         if text is None or text == self.follow_text:
             return
         self.follow_text = text

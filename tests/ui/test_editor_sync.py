@@ -6,11 +6,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from lab.ui.editor_pane.options_bar import OptionsBar
 
-from ui_support import app_for, open_step, wait_until
-
-
-def decorator_line(screen) -> str:
-    return next(line for line in screen.editor.text.splitlines() if line.startswith("@"))
+from ui_support import app_for, decorator_line, open_step, wait_until
 
 
 async def test_toggles_rewrite_the_decorator_and_typing_moves_the_toggles():

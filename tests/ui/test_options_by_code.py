@@ -7,11 +7,7 @@ from textual.widgets import Checkbox
 
 from lab.ui.editor_pane.options_bar import OptionsBar
 
-from ui_support import app_for, open_step
-
-
-def decorator_line(screen) -> str:
-    return next(line for line in screen.editor.text.splitlines() if line.startswith("@"))
+from ui_support import app_for, decorator_line, open_step
 
 
 async def test_option_set_by_code_is_shown_and_kept():

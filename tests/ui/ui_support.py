@@ -40,3 +40,8 @@ async def open_step(pilot, lesson_id: str, step_index: int):
     app.open_lesson(lesson_id, step_index)
     await pilot.pause()
     return app.screen
+
+
+def decorator_line(screen) -> str:
+    """The editor's first decorator line."""
+    return next(line for line in screen.editor.text.splitlines() if line.startswith("@"))
